@@ -1,0 +1,153 @@
+"""The agreement as a PDF: WeasyPrint from local files, with the structured data attached."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML, Attachment
+
+from core.models import AuditAction, AuditEvent
+from core.pdf import LocalStaticFetcher
+
+from .models import AgreementVersion
+from .services import annual_amount, principals_of
+
+
+def structured_data(version: AgreementVersion) -> dict[str, Any]:
+    """The agreement's data for other systems: ids, version, placement, split, amounts, dates."""
+    agreement = version.agreement
+    placement = agreement.placement
+    rule_set = placement.child.home_municipality.rule_set
+    municipality, region = principals_of(placement)
+    return {
+        "schema": "placeringar.agreement/1",
+        "agreement_id": agreement.pk,
+        "version_id": version.pk,
+        "version": version.number,
+        "placement": {
+            "id": placement.pk,
+            "form": placement.form,
+            "legal_basis": placement.legal_basis,
+            "acute": placement.is_acute,
+            "start": (placement.actual_start or placement.planned_start).isoformat(),
+            "cost_per_day": str(placement.cost_per_day),
+        },
+        "principals": {
+            "municipality": {
+                "id": municipality.pk,
+                "name": municipality.name,
+                "organisation_number": municipality.organisation_number,
+            },
+            "region": {
+                "id": region.pk,
+                "name": region.name,
+                "organisation_number": region.organisation_number,
+            },
+        },
+        "split": {
+            "method": version.split_method,
+            "region_percent": str(version.region_percent)
+            if version.region_percent is not None
+            else None,
+            "region_amount_per_month": (
+                str(version.region_amount_per_month)
+                if version.region_amount_per_month is not None
+                else None
+            ),
+            "standard_region_share": str(rule_set.standard_region_share)
+            if version.split_method == "standard"
+            else None,
+        },
+        "annual_amounts": {
+            "municipality": str(annual_amount(version, municipality, rule_set=rule_set)),
+            "region": str(annual_amount(version, region, rule_set=rule_set)),
+        },
+        "lines": [
+            {
+                "description": line.description,
+                "responsible_principal_id": line.responsible_principal_id,
+                "amount_per_month": str(line.amount_per_month)
+                if line.amount_per_month is not None
+                else None,
+            }
+            for line in version.lines.all()
+        ],
+        "effective_from": version.effective_from.isoformat() if version.effective_from else None,
+        "effective_from_rule": (
+            "stated"
+            if version.number > 1
+            else "placement_start"
+            if (not placement.is_acute or version.applies_from_start)
+            else "settled_on"
+        ),
+        "sip_meeting": {
+            "id": version.sip_meeting_id,
+            "ended_at": version.sip_meeting.ended_at.isoformat(),
+        },
+        "cost_meeting": {
+            "id": version.cost_meeting_id,
+            "started_at": version.cost_meeting.started_at.isoformat(),
+        },
+    }
+
+
+def _events(version: AgreementVersion) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(
+            object_type="agreements.agreementversion", object_id=str(version.pk)
+        )
+        .exclude(action__in=[AuditAction.VIEW, AuditAction.DENIED])
+        .select_related("user")
+        .order_by("at", "pk")
+    )
+
+
+def render_agreement_pdf(
+    version: AgreementVersion, *, signing_plan: list[Any]
+) -> tuple[bytes, str]:
+    """Render the agreement (A4, Swedish) and return the PDF and the SHA-256 of its content."""
+    data = structured_data(version)
+    payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    placement = version.agreement.placement
+    context = {
+        "version": version,
+        "agreement": version.agreement,
+        "placement": placement,
+        "child": placement.child,
+        "data": data,
+        "lines": version.lines.select_related("responsible_principal"),
+        "cost_participants": version.cost_meeting.participant_rows.select_related(
+            "user", "principal"
+        ),
+        "sip_participants": version.sip_meeting.participants.all(),
+        "annual": {k: Decimal(v) for k, v in data["annual_amounts"].items()},
+        "rendered_at": timezone.now(),
+    }
+    body = render_to_string("agreements/pdf/agreement_body.html", context)
+    content_sha256 = hashlib.sha256(body.encode() + payload).hexdigest()
+    html = render_to_string(
+        "agreements/pdf/agreement.html",
+        context
+        | {
+            "body": body,
+            "content_sha256": content_sha256,
+            "events": _events(version),
+            "signing_plan": signing_plan,
+        },
+    )
+    pdf = HTML(string=html, base_url="file:///", url_fetcher=LocalStaticFetcher()).write_pdf(
+        attachments=[
+            Attachment(
+                string=payload,
+                name="agreement.json",
+                description="Structured data of the cost-responsibility agreement",
+                relationship="Data",
+            )
+        ]
+    )
+    return pdf, content_sha256

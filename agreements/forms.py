@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from organisations.models import Principal
+from sip.models import SipMeeting
+
+from .models import AgreementVersion
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CostMeetingForm(forms.Form):
+    sip_meeting = forms.ModelChoiceField(
+        label=_("The held SIP meeting it is based on"), queryset=SipMeeting.objects.none()
+    )
+    started_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
+    ended_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME, required=False)
+    place = forms.CharField(label=_("Place or video link"), max_length=200, required=False)
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only staff of the two principals, among them one person with a financial mandate "
+            "for each. The child and the family never take part in this meeting."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        sip_meetings: Any,
+        staff: Any,
+        family: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sip_meeting"].queryset = sip_meetings
+        staff_choices = [
+            (f"user:{u.pk}", f"{u.get_full_name() or u.email} – {u.principal_name}") for u in staff
+        ]
+        self.fields["participants"].choices = [
+            (_("Staff of the two principals"), staff_choices),
+            (_("The child and the family"), family),
+        ]
+
+
+class AgreementVersionForm(forms.ModelForm):
+    class Meta:
+        model = AgreementVersion
+        fields = [
+            "cost_meeting",
+            "health_care_provision",
+            "split_unclear",
+            "split_method",
+            "region_percent",
+            "region_amount_per_month",
+            "applies_from_start",
+            "effective_from",
+        ]
+        widgets = {
+            "health_care_provision": forms.Textarea({"rows": 3}),
+            "split_method": forms.RadioSelect,
+            "effective_from": DateInput(),
+        }
+
+    def __init__(
+        self, *args: Any, cost_meetings: Any, is_acute: bool, first_version: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cost_meeting"].queryset = cost_meetings
+        self.fields["split_method"].choices = AgreementVersion.SplitMethod.choices
+        if not is_acute or not first_version:
+            del self.fields["applies_from_start"]
+        if first_version:
+            del self.fields["effective_from"]
+        else:
+            self.fields["effective_from"].required = True
+
+
+class LineForm(forms.Form):
+    description = forms.CharField(label=_("Intervention"), max_length=500)
+    responsible_principal = forms.ModelChoiceField(
+        label=_("Responsible principal"), queryset=Principal.objects.none()
+    )
+    amount_per_month = forms.DecimalField(
+        label=_("Cost (SEK per month)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+    )
+    intervention_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, principals: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if principals is not None:
+            self.fields["responsible_principal"].queryset = principals
+
+
+LineFormSet = formset_factory(LineForm, extra=2)
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+class PairForm(MonthForm):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Principal.objects.none()
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Principal.objects.none())
+
+    def __init__(self, *args: Any, municipalities: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["region"].queryset = regions

@@ -1,0 +1,315 @@
+"""Cost-responsibility meetings and agreements with versions, lines and signatures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from domain import agreements as rules
+from organisations.models import Principal
+from placements.models import Placement
+from sip.models import Intervention, SipMeeting
+
+
+class CostMeeting(models.Model):
+    """The cost-responsibility meeting: a record of its own kind, never a SIP meeting
+    (R-MEET-1), with staff of the two principals only (R-MEET-2)."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placement"),
+        on_delete=models.PROTECT,
+        related_name="cost_meetings",
+    )
+    sip_meeting = models.ForeignKey(
+        SipMeeting,
+        verbose_name=_("the held SIP meeting it is based on"),
+        on_delete=models.PROTECT,
+        related_name="cost_meetings",
+    )
+    started_at = models.DateTimeField(_("starts at"))
+    ended_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place or video link"), max_length=200, blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CostMeetingParticipant",
+        verbose_name=_("participants"),
+        related_name="cost_meetings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cost-responsibility meeting")
+        verbose_name_plural = _("cost-responsibility meetings")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return _("Cost meeting %(date)s") % {"date": f"{self.started_at:%Y-%m-%d}"}
+
+    def audit_child_id(self) -> int:
+        return self.placement.child_id
+
+
+class CostMeetingParticipant(models.Model):
+    meeting = models.ForeignKey(
+        CostMeeting, on_delete=models.CASCADE, related_name="participant_rows"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="cost_participant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.principal})"
+
+
+class Agreement(models.Model):
+    """One agreement per placement and pair of principals; its content lives in versions."""
+
+    placement = models.OneToOneField(
+        Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="agreement"
+    )
+    municipality = models.ForeignKey(
+        Principal, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Principal, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cost-responsibility agreement")
+        verbose_name_plural = _("cost-responsibility agreements")
+
+    def __str__(self) -> str:
+        return _("Agreement for %(placement)s") % {"placement": self.placement}
+
+    def audit_child_id(self) -> int:
+        return self.placement.child_id
+
+    @property
+    def principal_ids(self) -> tuple[int, int]:
+        return (self.municipality_id, self.region_id)
+
+
+class AgreementVersion(models.Model):
+    class Status(models.TextChoices):
+        """Mirrors domain.agreements.AgreementStatus (a test keeps them equal)."""
+
+        DRAFT = "draft", _("Draft")
+        AWAITING_SIGNATURES = "awaiting_signatures", _("Awaiting signatures")
+        SIGNED = "signed", _("Signed")
+        SUPERSEDED = "superseded", _("Superseded")
+        ENDED = "ended", _("Ended")
+
+    class SplitMethod(models.TextChoices):
+        STANDARD = "standard", _("Standard split: region one third, municipality two thirds")
+        PERCENT = "percent", _("Agreed percentage")
+        AMOUNT = "amount", _("Region's part in kronor per month")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default="draft")
+    sip_meeting = models.ForeignKey(
+        SipMeeting,
+        verbose_name=_("the SIP meeting it is based on"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cost_meeting = models.ForeignKey(
+        CostMeeting,
+        verbose_name=_("the cost-responsibility meeting"),
+        on_delete=models.PROTECT,
+        related_name="agreement_versions",
+    )
+    health_care_provision = models.TextField(_("how the health-care interventions are provided"))
+    split_unclear = models.BooleanField(
+        _("the split is unclear (HVB with both social and health-care interventions)"),
+        default=False,
+    )
+    split_method = models.CharField(
+        _("split of the placement cost"), max_length=20, choices=SplitMethod.choices
+    )
+    region_percent = models.DecimalField(
+        _("region's share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    region_amount_per_month = models.DecimalField(
+        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    applies_from_start = models.BooleanField(
+        _("both principals agree that the split applies from the placement start"), default=False
+    )
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_until = models.DateField(_("effective until"), null=True, blank=True)
+    review_on = models.DateField(_("next joint review"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent for signature at"), null=True, blank=True)
+    signing_round = models.PositiveIntegerField(
+        _("signing round"), default=0, help_text=_("Raised each time the version is sent.")
+    )
+    signed_at = models.DateTimeField(_("signed by both at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreement_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in rules.AgreementStatus]),
+                name="agreement_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status__in=["draft", "awaiting_signatures"]),
+                name="one_open_version_per_agreement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Version %(n)s") % {"n": self.number}
+
+    def audit_child_id(self) -> int:
+        return self.agreement.placement.child_id
+
+    @property
+    def is_editable(self) -> bool:
+        """Nothing signed is ever edited: only drafts change."""
+        return self.status == rules.AgreementStatus.DRAFT
+
+
+class AgreementLine(models.Model):
+    """One intervention of the SIP and its responsible principal (R-COST-1, R-COST-2), with its
+    cost in kronor per month where there is one."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="lines")
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("intervention"), max_length=500)
+    responsible_principal = models.ForeignKey(
+        Principal,
+        verbose_name=_("responsible principal"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount_per_month = models.DecimalField(
+        _("cost (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("agreement line")
+        verbose_name_plural = _("agreement lines")
+        ordering = ["version", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class DeclineRecord(models.Model):
+    """A declined signature: the version went back to draft; the reason is kept."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="declines")
+    principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    declined_at = models.DateTimeField(_("declined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declined signature")
+        verbose_name_plural = _("declined signatures")
+
+    def __str__(self) -> str:
+        return self.reason[:60]
+
+
+class SignedDocument(models.Model):
+    """One revision of the agreement PDF: 0 is the rendered document, then one per signature,
+    then the final document timestamp. Stored with its SHA-256 in the same transaction as the
+    signature row; never overwritten (unique revision numbers, no update path)."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="documents"
+    )
+    revision = models.PositiveIntegerField(_("revision"))
+    signing_round = models.PositiveIntegerField(_("signing round"))
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    is_final = models.BooleanField(_("fully signed"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed document")
+        verbose_name_plural = _("signed documents")
+        ordering = ["version", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "revision"], name="document_revision_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} r{self.revision}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise TypeError("A signed document is never overwritten.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Signature(models.Model):
+    """R-MEET-3: one signature per principal, by a person with a financial mandate."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="signatures"
+    )
+    principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"))
+    authentication = models.CharField(_("how the signer authenticated"), max_length=200)
+    second_factor_at = models.DateTimeField(_("second factor confirmed at"))
+    document = models.OneToOneField(
+        SignedDocument, on_delete=models.PROTECT, related_name="signature"
+    )
+    signing_round = models.PositiveIntegerField(_("signing round"))
+    sequence = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["version", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "signing_round", "principal"], name="one_signature_per_principal"
+            ),
+            models.UniqueConstraint(
+                fields=["version", "signing_round", "sequence"], name="signature_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.principal}"

@@ -1,0 +1,371 @@
+"""Writes for cost meetings and agreements. The rules are asked of domain.agreements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.models import AuditAction
+from domain import agreements as rules
+from domain.deadlines import agreement_review_due
+from domain.errors import RuleViolation
+from domain.i18n import gettext_noop as _
+from organisations.models import Membership, Principal, User
+from placements.models import Placement
+from sip.models import Intervention, SipMeeting
+
+from .models import (
+    Agreement,
+    AgreementLine,
+    AgreementVersion,
+    CostMeeting,
+    CostMeetingParticipant,
+)
+
+
+def principals_of(placement: Placement) -> tuple[Principal, Principal]:
+    """The municipality and the region that share the placement's cost."""
+    placing = placement.placing_principal
+    if placing.kind == Principal.Kind.MUNICIPALITY:
+        municipality = placing
+    else:
+        municipality = placement.child.home_municipality
+    region = municipality.region
+    if region is None:
+        raise RuleViolation("PARTIES", _("The municipality has no region registered."))
+    return municipality, region
+
+
+@dataclass(frozen=True)
+class ParticipantChoice:
+    """A person chosen as participant: staff (a user) or a member of the family."""
+
+    kind: str  # "staff", "child", "guardian", "close_person"
+    user: User | None = None
+
+
+def _principal_of_user(user: User, principal_ids: tuple[int, int]) -> int | None:
+    return (
+        Membership.objects.filter(user=user, unit__principal_id__in=principal_ids)
+        .values_list("unit__principal_id", flat=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _sip_meeting_ref(meeting: SipMeeting) -> rules.MeetingRef:
+    return rules.MeetingRef(
+        kind="sip", pk=meeting.pk, started_at=meeting.started_at, ended_at=meeting.ended_at
+    )
+
+
+@transaction.atomic
+def cost_meeting_create(
+    *,
+    user: User,
+    placement: Placement,
+    sip_meeting: SipMeeting,
+    started_at: datetime,
+    ended_at: datetime | None,
+    place: str,
+    participants: list[ParticipantChoice],
+) -> CostMeeting:
+    """R-MEET-1: a meeting of its own, after the held SIP meeting; R-MEET-2: staff of the two
+    principals only, never the child, guardians or close persons."""
+    municipality, region = principals_of(placement)
+    principal_ids = (municipality.pk, region.pk)
+    if sip_meeting.sip.child_id != placement.child_id:
+        raise RuleViolation(
+            "R-MEET-1", _("The SIP meeting must be one of the child's."), field="sip_meeting"
+        )
+    rules.check_two_meetings(
+        sip_meeting=_sip_meeting_ref(sip_meeting),
+        cost_meeting=rules.MeetingRef(kind="cost", pk=0, started_at=started_at, ended_at=ended_at),
+    )
+    if ended_at is not None and ended_at <= started_at:
+        raise RuleViolation(
+            "R-MEET-1", _("The meeting must end after it starts."), field="ended_at"
+        )
+    facts = []
+    staff: list[tuple[User, int]] = []
+    for choice in participants:
+        principal_id = (
+            _principal_of_user(choice.user, principal_ids) if choice.user is not None else None
+        )
+        facts.append(rules.CostParticipant(kind=choice.kind, principal_id=principal_id))
+        if (
+            choice.kind == "staff"
+            and choice.user is not None
+            and principal_id is not None
+            and all(u.pk != choice.user.pk for u, _p in staff)  # a repeated person counts once
+        ):
+            staff.append((choice.user, principal_id))
+    rules.check_cost_meeting_participants(facts, principal_ids=principal_ids)
+    meeting = CostMeeting.objects.create(
+        placement=placement,
+        sip_meeting=sip_meeting,
+        started_at=started_at,
+        ended_at=ended_at,
+        place=place,
+        created_by=user,
+    )
+    for person, principal_id in staff:
+        CostMeetingParticipant.objects.create(
+            meeting=meeting, user=person, principal_id=principal_id
+        )
+    audit_record(
+        action=AuditAction.CREATE,
+        user=user,
+        obj=meeting,
+        details={
+            "sip_meeting": sip_meeting.pk,
+            "participants": [u.pk for u, _p in staff],
+            "started_at": started_at.isoformat(),
+        },
+    )
+    return meeting
+
+
+@dataclass(frozen=True)
+class LineData:
+    description: str
+    responsible_principal: Principal
+    amount_per_month: Decimal | None = None
+    intervention_id: int | None = None
+
+
+@dataclass(frozen=True)
+class VersionData:
+    cost_meeting: CostMeeting
+    health_care_provision: str
+    split_unclear: bool
+    split_method: str
+    region_percent: Decimal | None
+    region_amount_per_month: Decimal | None
+    applies_from_start: bool
+    effective_from: date | None = None
+
+
+def _check_version(placement: Placement, data: VersionData, lines: list[LineData]) -> None:
+    municipality, region = principals_of(placement)
+    if data.cost_meeting.placement_id != placement.pk:
+        raise RuleViolation(
+            "R-MEET-1",
+            _("The cost meeting must be one held for this placement."),
+            field="cost_meeting",
+        )
+    rules.check_two_meetings(
+        sip_meeting=_sip_meeting_ref(data.cost_meeting.sip_meeting),
+        cost_meeting=rules.MeetingRef(
+            kind="cost",
+            pk=data.cost_meeting.pk,
+            started_at=data.cost_meeting.started_at,
+            ended_at=data.cost_meeting.ended_at,
+        ),
+    )
+    rules.check_split(
+        method=rules.SplitMethod(data.split_method),
+        region_percent=data.region_percent,
+        region_amount_per_month=data.region_amount_per_month,
+        standard_allowed=rules.standard_split_offered(
+            is_hvb=placement.form == Placement.Form.HVB, split_unclear=data.split_unclear
+        ),
+    )
+    for line in lines:
+        if line.responsible_principal.pk not in (municipality.pk, region.pk):
+            raise RuleViolation(
+                "R-COST-1",
+                _("Each intervention's responsible principal is one of the two principals."),
+                field=None,
+            )
+
+
+def _write_version(version: AgreementVersion, data: VersionData, lines: list[LineData]) -> None:
+    version.cost_meeting = data.cost_meeting
+    version.sip_meeting = data.cost_meeting.sip_meeting
+    version.health_care_provision = data.health_care_provision
+    version.split_unclear = data.split_unclear
+    version.split_method = data.split_method
+    version.region_percent = (
+        data.region_percent if data.split_method == rules.SplitMethod.PERCENT else None
+    )
+    version.region_amount_per_month = (
+        data.region_amount_per_month if data.split_method == rules.SplitMethod.AMOUNT else None
+    )
+    version.applies_from_start = data.applies_from_start
+    version.effective_from = data.effective_from
+    version.save()
+    version.lines.all().delete()
+    # A line links only an intervention of this child's SIP plans (the id comes from the form).
+    known = set(
+        Intervention.objects.filter(
+            pk__in=[line.intervention_id for line in lines if line.intervention_id],
+            plan__sip__child_id=version.agreement.placement.child_id,
+        ).values_list("pk", flat=True)
+    )
+    for line in lines:
+        AgreementLine.objects.create(
+            version=version,
+            description=line.description,
+            responsible_principal=line.responsible_principal,
+            amount_per_month=line.amount_per_month,
+            intervention_id=line.intervention_id if line.intervention_id in known else None,
+        )
+
+
+@transaction.atomic
+def agreement_draft_save(
+    *,
+    user: User,
+    placement: Placement,
+    data: VersionData,
+    lines: list[LineData],
+    version: AgreementVersion | None = None,
+) -> AgreementVersion:
+    """Create the first draft, or change a draft. Nothing signed is ever edited (R-COST-4)."""
+    _check_version(placement, data, lines)
+    municipality, region = principals_of(placement)
+    agreement, _created = Agreement.objects.get_or_create(
+        placement=placement, defaults={"municipality": municipality, "region": region}
+    )
+    if version is None:
+        if agreement.versions.exists():
+            raise RuleViolation(
+                "R-COST-4",
+                _("The agreement already has a version: change it through a new version."),
+            )
+        version = AgreementVersion(agreement=agreement, number=1, created_by=user)
+        action = AuditAction.CREATE
+    else:
+        version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+        if not version.is_editable:
+            raise RuleViolation("R-COST-4", _("Only a draft can be changed."))
+        action = AuditAction.UPDATE
+    if version.number > 1:
+        previous = agreement.versions.filter(status="signed").order_by("-number").first()
+        rules.check_new_version_date(
+            previous_from=previous.effective_from if previous else None,
+            stated_from=data.effective_from,
+        )
+    _write_version(version, data, lines)
+    audit_record(
+        action=action,
+        user=user,
+        obj=version,
+        details={"split_method": data.split_method, "lines": len(lines)},
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_new_version(*, user: User, agreement: Agreement) -> AgreementVersion:
+    """R-COST-4: changing a signed agreement starts a new draft version, copied from the
+    version in force; the signed one stays as it is."""
+    Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.versions.filter(status__in=["draft", "awaiting_signatures"]).exists():
+        raise RuleViolation("R-COST-4", _("A new version is already being prepared."))
+    current = agreement.versions.filter(status="signed").order_by("-number").first()
+    if current is None:
+        raise RuleViolation("R-COST-4", _("Only a signed agreement gets a new version."))
+    number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=number,
+        sip_meeting=current.sip_meeting,
+        cost_meeting=current.cost_meeting,
+        health_care_provision=current.health_care_provision,
+        split_unclear=current.split_unclear,
+        split_method=current.split_method,
+        region_percent=current.region_percent,
+        region_amount_per_month=current.region_amount_per_month,
+        applies_from_start=False,
+        effective_from=None,
+        created_by=user,
+    )
+    for line in current.lines.all():
+        AgreementLine.objects.create(
+            version=version,
+            description=line.description,
+            responsible_principal=line.responsible_principal,
+            amount_per_month=line.amount_per_month,
+            intervention=line.intervention,
+        )
+    audit_record(
+        action=AuditAction.CREATE, user=user, obj=version, details={"from": current.number}
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_send_for_signature(*, user: User, version: AgreementVersion) -> AgreementVersion:
+    locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    rules.check_move(
+        rules.AgreementStatus(locked.status), rules.AgreementStatus.AWAITING_SIGNATURES
+    )
+    if not locked.lines.exists():
+        raise RuleViolation(
+            "R-COST-2", _("The agreement must list the interventions and their principals.")
+        )
+    if locked.number > 1 and locked.effective_from is None:
+        raise RuleViolation(
+            "R-COST-4", _("State from which date the new version applies."), field="effective_from"
+        )
+    placement = locked.agreement.placement
+    if locked.number == 1 and (not placement.is_acute or locked.applies_from_start):
+        # Known before signing, so the signed document states it (R-PLAC-3, R-COST-4).
+        locked.effective_from = placement.actual_start or placement.planned_start
+    locked.status = rules.AgreementStatus.AWAITING_SIGNATURES
+    locked.sent_at = timezone.now()
+    locked.signing_round += 1
+    locked.save(update_fields=["status", "sent_at", "signing_round", "effective_from"])
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=user,
+        obj=locked,
+        details={"status": ["draft", locked.status]},
+    )
+    return locked
+
+
+def annual_amount(version: AgreementVersion, principal: Principal, *, rule_set: Any) -> Decimal:
+    """The principal's yearly cost under the version (for the mandate's amount limit)."""
+    from domain.money import standard_split, to_ore
+
+    placement = version.agreement.placement
+    yearly_cost = to_ore(placement.cost_per_day * 365)
+    if version.split_method == rules.SplitMethod.STANDARD:
+        region_part, _municipality = standard_split(
+            yearly_cost, region_share=rule_set.standard_region_share
+        )
+    elif version.split_method == rules.SplitMethod.PERCENT:
+        region_part = to_ore(yearly_cost * (version.region_percent or 0) / 100)
+    else:
+        region_part = min(yearly_cost, to_ore((version.region_amount_per_month or 0) * 12))
+    placement_part = (
+        region_part if principal.kind == Principal.Kind.REGION else yearly_cost - region_part
+    )
+    lines = sum(
+        (
+            to_ore((line.amount_per_month or 0) * 12)
+            for line in version.lines.all()
+            if line.responsible_principal_id == principal.pk
+        ),
+        Decimal(0),
+    )
+    return placement_part + lines
+
+
+def review_on_for(version: AgreementVersion, *, effective: date, rule_set: Any) -> date:
+    plan = getattr(version.sip_meeting, "plan", None)
+    return agreement_review_due(
+        effective_from=effective,
+        rule_set=rule_set,
+        sip_follow_up_on=plan.next_follow_up_on if plan else None,
+    )

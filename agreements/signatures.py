@@ -1,0 +1,272 @@
+"""Signing and declining an agreement version (R-MEET-3, R-PLAC-2), one transaction each.
+
+The version row is locked (select_for_update), so two signatories signing at the same moment
+land one after the other in one chain of incremental signatures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.models import AuditAction
+from domain import agreements as rules
+from domain import signing as signing_rules
+from domain.errors import RuleViolation
+from domain.i18n import gettext_noop as _
+from organisations.models import FinancialMandate, Principal, User
+
+from .documents import render_agreement_pdf
+from .models import AgreementVersion, DeclineRecord, Signature, SignedDocument
+from .services import annual_amount, review_on_for
+from .signing.backends import get_backend
+from .signing.pades import add_document_timestamp, sha256, sign_increment
+
+
+def _order(version: AgreementVersion) -> list[int]:
+    agreement = version.agreement
+    placing = agreement.placement.placing_principal_id
+    other = (
+        agreement.region_id if placing == agreement.municipality_id else agreement.municipality_id
+    )
+    return signing_rules.signing_order(
+        placing_principal_id=placing, other_principal_id=other, order=settings.SIGNING_ORDER
+    )
+
+
+def signing_plan(version: AgreementVersion) -> list[Principal]:
+    agreement = version.agreement
+    order = _order(version) or [agreement.municipality_id, agreement.region_id]
+    by_id = {
+        agreement.municipality_id: agreement.municipality,
+        agreement.region_id: agreement.region,
+    }
+    return [by_id[pk] for pk in order]
+
+
+def _mandates(user: User) -> list[Any]:
+    return [m.as_rule() for m in FinancialMandate.objects.filter(user=user)]
+
+
+def _role_of(user: User, principal: Principal) -> str:
+    membership = user.memberships.filter(unit__principal=principal).select_related("unit").first()
+    title = user.title or (membership.get_role_display() if membership else "")
+    unit = membership.unit.name if membership else principal.name
+    return f"{title}, {unit}" if title else unit
+
+
+def signable_principals(user: User, version: AgreementVersion, *, on: Any) -> list[Principal]:
+    """The parties this user may sign for now: a mandate valid today, not signed yet in this
+    round, and their turn in the signing order."""
+    agreement = version.agreement
+    signed = set(
+        version.signatures.filter(signing_round=version.signing_round).values_list(
+            "principal_id", flat=True
+        )
+    )
+    mandate_ids = set(
+        FinancialMandate.objects.filter(user=user)
+        .valid_on(on)
+        .values_list("principal_id", flat=True)
+    )
+    order = _order(version)
+
+    def turn(pk: int) -> bool:
+        return not order or all(p in signed for p in order[: order.index(pk)])
+
+    return [
+        p
+        for p in (agreement.municipality, agreement.region)
+        if p.pk in mandate_ids and p.pk not in signed and turn(p.pk)
+    ]
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    user: User,
+    version: AgreementVersion,
+    principal: Principal,
+    second_factor_at: datetime | None,
+    now: datetime | None = None,
+) -> Signature:
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    locked = (
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+        # (home_municipality.region is nullable); only the version row needs the lock.
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .select_related("agreement__placement__child__home_municipality__region")
+        .get(pk=version.pk)
+    )
+    if locked.status != rules.AgreementStatus.AWAITING_SIGNATURES:
+        raise RuleViolation("R-MEET-3", _("The agreement is not awaiting signatures."))
+    signing_rules.check_step_up(confirmed_at=second_factor_at, now=now)
+    agreement = locked.agreement
+    rule_set = agreement.placement.child.home_municipality.rule_set
+    current = locked.signing_round
+    signed_ids = list(
+        locked.signatures.filter(signing_round=current).values_list("principal_id", flat=True)
+    )
+    signing_rules.check_can_sign(
+        principal_id=principal.pk,
+        party_ids=agreement.principal_ids,
+        mandates=_mandates(user),
+        annual_amount=annual_amount(locked, principal, rule_set=rule_set),
+        on=on,
+        signed_principal_ids=signed_ids,
+        order=_order(locked),
+    )
+    revisions = locked.documents.order_by("-revision")
+    last = revisions.filter(signing_round=current).first()
+    if last is None:
+        pdf, _content = render_agreement_pdf(locked, signing_plan=signing_plan(locked))
+        previous = revisions.first()
+        last = SignedDocument.objects.create(
+            version=locked,
+            revision=previous.revision + 1 if previous else 0,
+            signing_round=current,
+            pdf=pdf,
+            sha256=sha256(pdf),
+        )
+    sequence = len(signed_ids) + 1
+    role = _role_of(user, principal)
+    local = timezone.localtime(now)
+    stamp = (
+        f"Signerat för {principal.name}\n{user.get_full_name() or user.email}\n{role}\n"
+        f"{local:%Y-%m-%d %H:%M} (lösenord + engångskod)"
+    )
+    signed_pdf = sign_increment(
+        bytes(last.pdf),
+        signer=get_backend().signer_for(principal),
+        field_name=f"Signatur{sequence}",
+        slot=sequence - 1,
+        stamp_text=stamp,
+        reason=(
+            f"Överenskommelse om kostnadsansvar, version {locked.number}: godkänd för "
+            f"{principal.name} av {user.get_full_name() or user.email} ({role}); "
+            f"autentisering lösenord + TOTP {timezone.localtime(second_factor_at):%Y-%m-%d %H:%M}"
+        ),
+        signer_name=user.get_full_name() or user.email,
+    )
+    document = SignedDocument.objects.create(
+        version=locked,
+        revision=last.revision + 1,
+        signing_round=current,
+        pdf=signed_pdf,
+        sha256=sha256(signed_pdf),
+    )
+    signature = Signature.objects.create(
+        version=locked,
+        principal=principal,
+        user=user,
+        role=role,
+        signed_at=now,
+        authentication="password+totp",
+        second_factor_at=second_factor_at,
+        document=document,
+        signing_round=current,
+        sequence=sequence,
+    )
+    audit_record(
+        action=AuditAction.SIGN,
+        user=user,
+        obj=locked,
+        details={"principal": principal.pk, "sequence": sequence, "sha256": document.sha256},
+    )
+    if set(signed_ids + [principal.pk]) >= set(agreement.principal_ids):
+        _complete(locked, document=document, now=now, rule_set=rule_set, user=user)
+    return signature
+
+
+def _complete(
+    version: AgreementVersion, *, document: SignedDocument, now: datetime, rule_set: Any, user: User
+) -> None:
+    """Both signed: seal with a document timestamp; the version is in force from its date and
+    replaces the previous one (R-COST-4); the split is settled (R-PLAC-3)."""
+    sealed = add_document_timestamp(bytes(document.pdf))
+    SignedDocument.objects.create(
+        version=version,
+        revision=document.revision + 1,
+        signing_round=document.signing_round,
+        pdf=sealed,
+        sha256=sha256(sealed),
+        is_final=True,
+    )
+    placement = version.agreement.placement
+    on = timezone.localdate(now)
+    effective = rules.effective_from(
+        is_acute=placement.is_acute,
+        placement_start=placement.actual_start or placement.planned_start,
+        settled_on=on,
+        applies_from_start=version.applies_from_start,
+        stated_from=version.effective_from,
+    )
+    version.status = rules.AgreementStatus.SIGNED
+    version.signed_at = now
+    version.effective_from = effective
+    version.review_on = review_on_for(version, effective=effective, rule_set=rule_set)
+    version.save(update_fields=["status", "signed_at", "effective_from", "review_on"])
+    for previous in version.agreement.versions.filter(status=rules.AgreementStatus.SIGNED).exclude(
+        pk=version.pk
+    ):
+        rules.check_move(rules.AgreementStatus(previous.status), rules.AgreementStatus.SUPERSEDED)
+        previous.status = rules.AgreementStatus.SUPERSEDED
+        previous.effective_until = effective - timedelta(days=1)
+        previous.save(update_fields=["status", "effective_until"])
+        audit_record(
+            action=AuditAction.TRANSITION,
+            user=user,
+            obj=previous,
+            details={"status": ["signed", "superseded"], "by_version": version.number},
+        )
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=user,
+        obj=version,
+        details={
+            "status": ["awaiting_signatures", "signed"],
+            "effective_from": effective.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def agreement_decline(
+    *, user: User, version: AgreementVersion, principal: Principal, reason: str
+) -> DeclineRecord:
+    """A signatory declines: the version returns to draft with the reason kept. Signatures of
+    this round stay in the history but count no more: the next round signs a new rendering."""
+    locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != rules.AgreementStatus.AWAITING_SIGNATURES:
+        raise RuleViolation("R-MEET-3", _("The agreement is not awaiting signatures."))
+    signing_rules.check_can_decline(
+        principal_id=principal.pk, mandates=_mandates(user), on=timezone.localdate(), reason=reason
+    )
+    if principal.pk not in locked.agreement.principal_ids:
+        raise RuleViolation("R-MEET-3", _("The principal is not a party to the agreement."))
+    rules.check_move(rules.AgreementStatus(locked.status), rules.AgreementStatus.DRAFT)
+    record = DeclineRecord.objects.create(
+        version=locked, principal=principal, user=user, reason=reason
+    )
+    locked.status = rules.AgreementStatus.DRAFT
+    locked.save(update_fields=["status"])
+    audit_record(
+        action=AuditAction.DECLINE,
+        user=user,
+        obj=locked,
+        details={"principal": principal.pk, "reason": reason},
+    )
+    return record
+
+
+def final_document(version: AgreementVersion) -> SignedDocument | None:
+    return version.documents.filter(is_final=True).first()
+
+
+def known_hashes() -> set[str]:
+    return set(SignedDocument.objects.filter(is_final=True).values_list("sha256", flat=True))

@@ -1,0 +1,274 @@
+"""Signing views: step-up with a one-time code, sign, decline, download and verify."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.audit import audit_record
+from core.forms import add_rule_error
+from core.models import AuditAction
+from core.viewmixins import PolicyObjectMixin
+from domain.errors import RuleViolation
+from organisations.models import Principal
+
+from . import signatures
+from .models import AgreementVersion, SignedDocument
+from .policy import SIGN
+from .signing.pades import (
+    REASON_NO_SIGNATURES,
+    REASON_NOT_INTACT,
+    REASON_NOT_PDF,
+    REASON_NOT_TRUSTED,
+    REASON_NOT_WHOLE,
+    REASON_TOO_FEW,
+    REASON_UNKNOWN_HASH,
+    verify,
+)
+
+SESSION_STEP_UP = "_step_up_at"
+
+REASON_TEXT = {
+    REASON_NOT_PDF: gettext_lazy("The file is not a PDF that can be read."),
+    REASON_NO_SIGNATURES: gettext_lazy("The file has no signatures."),
+    REASON_NOT_INTACT: gettext_lazy(
+        "A signature is broken: the document has been changed after it was signed."
+    ),
+    REASON_NOT_TRUSTED: gettext_lazy(
+        "A signature was not made with a certificate this system trusts."
+    ),
+    REASON_NOT_WHOLE: gettext_lazy(
+        "The last signature does not cover the whole document: something was added after it."
+    ),
+    REASON_TOO_FEW: gettext_lazy("The document is not signed by both principals."),
+    REASON_UNKNOWN_HASH: gettext_lazy("This exact document was not produced by this system."),
+}
+
+
+def step_up_at(request: HttpRequest) -> datetime | None:
+    raw = request.session.get(SESSION_STEP_UP)
+    return datetime.fromisoformat(raw) if raw else None
+
+
+def verify_token(user: Any, token: str) -> bool:
+    """Check a TOTP code against the user's confirmed devices (django-otp)."""
+    token = token.strip().replace(" ", "")
+    return any(
+        device.verify_token(token)
+        for device in TOTPDevice.objects.devices_for_user(user, confirmed=True)
+    )
+
+
+class SignForm(forms.Form):
+    principal = forms.ModelChoiceField(
+        label=gettext_lazy("Sign for"), queryset=Principal.objects.none()
+    )
+    token = forms.CharField(
+        label=gettext_lazy("One-time code from your authenticator app"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, principals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = principals
+
+
+class DeclineForm(forms.Form):
+    principal = forms.ModelChoiceField(
+        label=gettext_lazy("Decline for"), queryset=Principal.objects.none()
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, principals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = principals
+
+
+def _party_principals(version: AgreementVersion) -> Any:
+    return Principal.objects.filter(pk__in=version.agreement.principal_ids)
+
+
+class SignView(PolicyObjectMixin, View):
+    """R-MEET-3: the signatory confirms a one-time code (step-up) and signs for a principal."""
+
+    policy_model = AgreementVersion
+    policy_action = SIGN
+
+    def _render(self, request: HttpRequest, form: SignForm) -> HttpResponse:
+        return render(
+            request,
+            "agreements/sign.html",
+            {
+                "form": form,
+                "version": self.object,
+                "agreement": self.object.agreement,
+                "has_device": TOTPDevice.objects.devices_for_user(
+                    request.user, confirmed=True
+                ).exists(),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, SignForm(principals=_party_principals(self.object)))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = SignForm(request.POST, principals=_party_principals(self.object))
+        if form.is_valid():
+            confirmed = step_up_at(request)
+            token = form.cleaned_data["token"]
+            if token:
+                if verify_token(request.user, token):
+                    confirmed = timezone.now()
+                    request.session[SESSION_STEP_UP] = confirmed.isoformat()
+                else:
+                    form.add_error("token", _("The one-time code is not valid. Try the next code."))
+                    return self._render(request, form)
+            try:
+                signatures.agreement_sign(
+                    user=request.user,
+                    version=self.object,
+                    principal=form.cleaned_data["principal"],
+                    second_factor_at=confirmed,
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("You have signed the agreement."))
+                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+        return self._render(request, form)
+
+
+class DeclineView(PolicyObjectMixin, View):
+    policy_model = AgreementVersion
+    policy_action = SIGN
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = DeclineForm(principals=_party_principals(self.object))
+        return render(request, "agreements/decline.html", {"form": form, "version": self.object})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = DeclineForm(request.POST, principals=_party_principals(self.object))
+        if form.is_valid():
+            try:
+                signatures.agreement_decline(
+                    user=request.user,
+                    version=self.object,
+                    principal=form.cleaned_data["principal"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.warning(request, _("You have declined. The agreement is back in draft."))
+                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+        return render(request, "agreements/decline.html", {"form": form, "version": self.object})
+
+
+class DocumentDownloadView(PolicyObjectMixin, View):
+    """The signed PDF as an attachment with a name the server chooses; audited."""
+
+    policy_model = AgreementVersion
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        document = (
+            SignedDocument.objects.filter(version=self.object)
+            .order_by("-is_final", "-revision")
+            .first()
+        )
+        if document is None:
+            messages.error(request, _("The agreement has no document yet."))
+            return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+        audit_record(
+            action=AuditAction.DOWNLOAD,
+            request=request,
+            obj=self.object,
+            details={"revision": document.revision, "sha256": document.sha256},
+        )
+        name = f"overenskommelse-{self.object.agreement_id}-v{self.object.number}"
+        if document.is_final:
+            name += "-signerad"
+        response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Signed agreement (PDF)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_VERIFY_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(mb)d MB).")
+                % {"mb": settings.MAX_VERIFY_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("The file is not a PDF."))
+        return upload
+
+
+class VerifyView(View):
+    """Upload a PDF and learn whether it is an unmodified agreement signed by this system."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "agreements/verify.html", {"form": VerifyForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = VerifyForm(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            result = verify(
+                form.cleaned_data["file"].read(), known_hashes=signatures.known_hashes()
+            )
+            context.update(result=result, reasons=[REASON_TEXT[r] for r in result.reasons])
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type="agreements.verification",
+                details={"sha256": result.sha256, "valid": result.valid, "reasons": result.reasons},
+            )
+        return render(request, "agreements/verify.html", context)
+
+
+class StepUpView(View):
+    """Confirm the second factor; valid for signing during five minutes."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "agreements/step_up.html", {"form": StepUpForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = StepUpForm(request.POST)
+        if form.is_valid():
+            if verify_token(request.user, form.cleaned_data["token"]):
+                request.session[SESSION_STEP_UP] = timezone.now().isoformat()
+                messages.success(request, _("Second factor confirmed for five minutes."))
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    target = "start"
+                return redirect(target)
+            form.add_error("token", _("The one-time code is not valid. Try the next code."))
+        return render(request, "agreements/step_up.html", {"form": form})
+
+
+class StepUpForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("One-time code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

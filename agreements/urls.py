@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import signing_views, views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path(
+        "placeringar/<int:placement_pk>/kostnadsmote/ny/",
+        views.CostMeetingCreateView.as_view(),
+        name="cost_meeting_create",
+    ),
+    path(
+        "placeringar/<int:placement_pk>/overenskommelse/ny/",
+        views.AgreementCreateView.as_view(),
+        name="agreement_create",
+    ),
+    path(
+        "placeringar/<int:placement_pk>/kostnader/",
+        views.PlacementStatementView.as_view(),
+        name="placement_statement",
+    ),
+    path(
+        "overenskommelser/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"
+    ),
+    path(
+        "overenskommelser/<int:pk>/ny-version/",
+        views.AgreementNewVersionView.as_view(),
+        name="agreement_new_version",
+    ),
+    path("versioner/<int:pk>/andra/", views.VersionEditView.as_view(), name="version_edit"),
+    path("versioner/<int:pk>/skicka/", views.VersionSendView.as_view(), name="version_send"),
+    path("kostnadsfordelning/", views.PairStatementView.as_view(), name="statement_pair"),
+    path("versioner/<int:pk>/signera/", signing_views.SignView.as_view(), name="version_sign"),
+    path("versioner/<int:pk>/avboj/", signing_views.DeclineView.as_view(), name="version_decline"),
+    path(
+        "versioner/<int:pk>/dokument/",
+        signing_views.DocumentDownloadView.as_view(),
+        name="version_document",
+    ),
+    path("verifiera/", signing_views.VerifyView.as_view(), name="verify"),
+    path("tvastegsverifiering/", signing_views.StepUpView.as_view(), name="step_up"),
+]

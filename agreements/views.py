@@ -1,0 +1,524 @@
+"""Agreement views: thin; the policy fetches, services write, rules return as form errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.audit import audit_record
+from core.forms import add_rule_error
+from core.models import AuditAction
+from core.policy import CHANGE, visible
+from core.viewmixins import PolicyObjectMixin
+from domain.errors import RuleViolation
+from organisations.models import FinancialMandate, Membership, Principal, User
+from placements.models import Placement
+from placements.policy import child_details_visible
+from sip.models import Invitation, SipMeeting
+
+from . import forms, selectors, services, signatures
+from .models import Agreement, AgreementVersion, CostMeeting
+
+
+def _staff_for(placement: Placement, principals: tuple[Principal, Principal]) -> list[User]:
+    """Staff who may take part: the placing unit, the units invited to the child's SIPs, and the
+    signatories of both principals."""
+    unit_ids = {placement.placing_unit_id} | set(
+        Invitation.objects.filter(sip__child=placement.child)
+        .exclude(unit=None)
+        .values_list("unit_id", flat=True)
+    )
+    principal_ids = [p.pk for p in principals]
+    user_ids = set(
+        Membership.objects.filter(
+            unit_id__in=unit_ids, unit__principal_id__in=principal_ids
+        ).values_list("user_id", flat=True)
+    ) | set(
+        FinancialMandate.objects.filter(principal_id__in=principal_ids)
+        .valid_on(timezone.localdate())
+        .values_list("user_id", flat=True)
+    )
+    names = dict(
+        Membership.objects.filter(user_id__in=user_ids, unit__principal_id__in=principal_ids)
+        .order_by("-pk")
+        .values_list("user_id", "unit__principal__name")
+    )
+    users = list(User.objects.filter(pk__in=user_ids).order_by("last_name", "first_name"))
+    for user in users:
+        user.principal_name = names.get(user.pk, "")
+    return users
+
+
+def _family_choices(placement: Placement) -> list[tuple[str, str]]:
+    child = placement.child
+    choices = [(f"child:{child.pk}", _("The child"))]
+    for person in child.related_persons.all():
+        choices.append(
+            (f"{person.kind}:{person.pk}", f"{person.name} ({person.get_kind_display()})")
+        )
+    return choices
+
+
+class CostMeetingCreateView(PolicyObjectMixin, View):
+    policy_model = Placement
+    policy_action = CHANGE
+    policy_kwarg = "placement_pk"
+
+    def _form(self, data: Any = None) -> forms.CostMeetingForm:
+        placement = self.object
+        principals = services.principals_of(placement)
+        return forms.CostMeetingForm(
+            data,
+            sip_meetings=SipMeeting.objects.filter(
+                sip__child=placement.child, ended_at__isnull=False
+            ).order_by("-ended_at"),
+            staff=_staff_for(placement, principals),
+            family=_family_choices(placement),
+        )
+
+    def _render(self, request: HttpRequest, form: Any) -> HttpResponse:
+        return render(
+            request, "agreements/cost_meeting_form.html", {"form": form, "placement": self.object}
+        )
+
+    def get(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
+        return self._render(request, self._form())
+
+    def post(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
+        form = self._form(request.POST)
+        # The domain decides about family members; the form only knows the choices exist.
+        if form.is_valid():
+            users = {
+                u.pk: u
+                for u in User.objects.filter(
+                    pk__in=[
+                        int(v.split(":")[1])
+                        for v in form.cleaned_data["participants"]
+                        if v.startswith("user:")
+                    ]
+                )
+            }
+            choices = []
+            for value in form.cleaned_data["participants"]:
+                kind, _sep, pk = value.partition(":")
+                if kind == "user":
+                    choices.append(
+                        services.ParticipantChoice(kind="staff", user=users.get(int(pk)))
+                    )
+                else:
+                    choices.append(services.ParticipantChoice(kind=kind))
+            try:
+                meeting = services.cost_meeting_create(
+                    user=request.user,
+                    placement=self.object,
+                    sip_meeting=form.cleaned_data["sip_meeting"],
+                    started_at=form.cleaned_data["started_at"],
+                    ended_at=form.cleaned_data["ended_at"],
+                    place=form.cleaned_data["place"],
+                    participants=choices,
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The cost-responsibility meeting has been registered."))
+                return redirect(f"{_agreement_create_url(self.object)}?cost_meeting={meeting.pk}")
+        return self._render(request, form)
+
+
+def _agreement_create_url(placement: Placement) -> str:
+    from django.urls import reverse
+
+    if hasattr(placement, "agreement"):
+        return reverse("agreements:agreement_detail", args=[placement.agreement.pk])
+    return reverse("agreements:agreement_create", args=[placement.pk])
+
+
+def _line_initial(
+    cost_meeting: CostMeeting | None, principals: tuple[Principal, Principal]
+) -> list[dict[str, Any]]:
+    if cost_meeting is None:
+        return []
+    plan = getattr(cost_meeting.sip_meeting, "plan", None)
+    if plan is None:
+        return []
+    municipality, region = principals
+    rows = []
+    for item in plan.interventions.select_related("responsible_unit__principal"):
+        principal = item.responsible_principal
+        rows.append(
+            {
+                "description": item.description,
+                "responsible_principal": (
+                    principal.pk
+                    if principal and principal.pk in (municipality.pk, region.pk)
+                    else (region.pk if item.is_health_care else municipality.pk)
+                ),
+                "intervention_id": item.pk,
+            }
+        )
+    return rows
+
+
+class _VersionFormMixin(PolicyObjectMixin, View):
+    """Shared by creating the first draft and editing a draft."""
+
+    template_name = "agreements/version_form.html"
+
+    def placement(self) -> Placement:
+        return self.object
+
+    def version(self) -> AgreementVersion | None:
+        return None
+
+    def _forms(self, data: Any = None, *, cost_meeting_id: Any = None) -> tuple[Any, Any]:
+        placement = self.placement()
+        principals = services.principals_of(placement)
+        version = self.version()
+        cost_meetings = CostMeeting.objects.filter(placement=placement).order_by("-started_at")
+        initial: dict[str, Any] = {"split_method": "percent"}
+        if cost_meeting_id and str(cost_meeting_id).isdigit():
+            initial["cost_meeting"] = int(cost_meeting_id)
+        elif version is None and cost_meetings:
+            initial["cost_meeting"] = cost_meetings[0].pk
+        if placement.form == Placement.Form.HVB:
+            initial.update(split_unclear=True, split_method="standard")
+        form = forms.AgreementVersionForm(
+            data,
+            instance=version,
+            initial=initial if version is None else None,
+            cost_meetings=cost_meetings,
+            is_acute=placement.is_acute,
+            first_version=version is None or version.number == 1,
+        )
+        meeting = None
+        if version is not None:
+            lines_initial = [
+                {
+                    "description": line.description,
+                    "responsible_principal": line.responsible_principal_id,
+                    "amount_per_month": line.amount_per_month,
+                    "intervention_id": line.intervention_id,
+                }
+                for line in version.lines.all()
+            ]
+        else:
+            meeting = cost_meetings.filter(pk=initial.get("cost_meeting")).first()
+            lines_initial = _line_initial(meeting, principals)
+        lines = forms.LineFormSet(
+            data,
+            prefix="l",
+            initial=lines_initial,
+            form_kwargs={"principals": Principal.objects.filter(pk__in=[p.pk for p in principals])},
+        )
+        return form, lines
+
+    def _render(self, request: HttpRequest, form: Any, lines: Any) -> HttpResponse:
+        placement = self.placement()
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "lines": lines,
+                "placement": placement,
+                "version": self.version(),
+                "standard_offered": placement.form == Placement.Form.HVB,
+            },
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, lines = self._forms(cost_meeting_id=request.GET.get("cost_meeting"))
+        return self._render(request, form, lines)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, lines = self._forms(request.POST)
+        if form.is_valid() and lines.is_valid():
+            data = services.VersionData(
+                cost_meeting=form.cleaned_data["cost_meeting"],
+                health_care_provision=form.cleaned_data["health_care_provision"],
+                split_unclear=form.cleaned_data["split_unclear"],
+                split_method=form.cleaned_data["split_method"],
+                region_percent=form.cleaned_data.get("region_percent"),
+                region_amount_per_month=form.cleaned_data.get("region_amount_per_month"),
+                applies_from_start=form.cleaned_data.get("applies_from_start", False),
+                effective_from=form.cleaned_data.get("effective_from"),
+            )
+            line_data = [
+                services.LineData(
+                    description=row["description"],
+                    responsible_principal=row["responsible_principal"],
+                    amount_per_month=row.get("amount_per_month"),
+                    intervention_id=row.get("intervention_id"),
+                )
+                for row in lines.cleaned_data
+                if row and row.get("description")
+            ]
+            try:
+                version = services.agreement_draft_save(
+                    user=request.user,
+                    placement=self.placement(),
+                    data=data,
+                    lines=line_data,
+                    version=self.version(),
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The agreement draft has been saved."))
+                return redirect("agreements:agreement_detail", pk=version.agreement_id)
+        return self._render(request, form, lines)
+
+
+class AgreementCreateView(_VersionFormMixin):
+    policy_model = Placement
+    policy_action = CHANGE
+    policy_kwarg = "placement_pk"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if Agreement.objects.filter(placement=self.object).exists():
+            return redirect("agreements:agreement_detail", pk=self.object.agreement.pk)
+        return super().get(request, *args, **kwargs)
+
+
+class VersionEditView(_VersionFormMixin):
+    policy_model = AgreementVersion
+    policy_action = CHANGE
+
+    def placement(self) -> Placement:
+        return self.object.agreement.placement
+
+    def version(self) -> AgreementVersion:
+        return self.object
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.object.is_editable:
+            messages.error(request, _("Only a draft can be changed."))
+            return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+        return super().get(request, *args, **kwargs)
+
+
+class AgreementDetailView(PolicyObjectMixin, View):
+    policy_model = Agreement
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related(
+            "placement__child__home_municipality__region",
+            "placement__placing_unit",
+            "municipality",
+            "region",
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.object
+        versions = list(
+            agreement.versions.select_related(
+                "cost_meeting__sip_meeting", "sip_meeting"
+            ).prefetch_related(
+                "lines__responsible_principal",
+                "declines__user",
+                "cost_meeting__participant_rows__user",
+            )
+        )
+        can_edit = visible(request.user, Agreement, CHANGE).filter(pk=agreement.pk).exists()
+        context = {
+            "agreement": agreement,
+            "placement": agreement.placement,
+            "show_details": child_details_visible(request.user, agreement.placement.child),
+            "versions": versions,
+            "can_edit": can_edit,
+            "can_new_version": can_edit
+            and any(v.status == "signed" for v in versions)
+            and not any(v.status in ("draft", "awaiting_signatures") for v in versions),
+            "signable": {
+                v.pk: signatures.signable_principals(request.user, v, on=timezone.localdate())
+                for v in versions
+                if v.status == "awaiting_signatures"
+            },
+            "signature_rows": {
+                v.pk: [s for s in v.signatures.all() if s.signing_round == v.signing_round]
+                for v in versions
+            },
+        }
+        audit_record(action=AuditAction.VIEW, request=request, obj=agreement)
+        return render(request, "agreements/agreement_detail.html", context)
+
+
+class VersionSendView(PolicyObjectMixin, View):
+    policy_model = AgreementVersion
+    policy_action = CHANGE
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            services.agreement_send_for_signature(user=request.user, version=self.object)
+        except RuleViolation as violation:
+            messages.error(request, _(violation.message))
+        else:
+            messages.success(request, _("The agreement has been sent for signature."))
+        return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+
+
+class AgreementNewVersionView(PolicyObjectMixin, View):
+    policy_model = Agreement
+    policy_action = CHANGE
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            version = services.agreement_new_version(user=request.user, agreement=self.object)
+        except RuleViolation as violation:
+            messages.error(request, _(violation.message))
+            return redirect("agreements:agreement_detail", pk=self.object.pk)
+        return redirect("agreements:version_edit", pk=version.pk)
+
+
+def _month(request: HttpRequest) -> date:
+    form = forms.MonthForm(request.GET or None)
+    if form.is_valid():
+        return form.cleaned_data["month"]
+    today = timezone.localdate()
+    return date(today.year, today.month, 1)
+
+
+class PlacementStatementView(PolicyObjectMixin, View):
+    policy_model = Placement
+    policy_kwarg = "placement_pk"
+
+    def get(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
+        month = _month(request)
+        statement = selectors.placement_statement(
+            placement=self.object, year=month.year, month=month.month
+        )
+        audit_record(
+            action=AuditAction.VIEW,
+            request=request,
+            obj=self.object,
+            details={"statement": f"{month:%Y-%m}"},
+        )
+        return render(
+            request,
+            "agreements/placement_statement.html",
+            {
+                "placement": self.object,
+                "statement": statement,
+                "month": month,
+                "month_form": forms.MonthForm(initial={"month": month}),
+            },
+        )
+
+
+class PairStatementView(View):
+    """What each principal owes the other for a month: page, CSV and XLSX."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        agreements = visible(request.user, Agreement)
+        municipalities = Principal.objects.filter(pk__in=agreements.values("municipality_id"))
+        regions = Principal.objects.filter(pk__in=agreements.values("region_id"))
+        form = forms.PairForm(request.GET or None, municipalities=municipalities, regions=regions)
+        context: dict[str, Any] = {"form": form, "result": None}
+        if form.is_bound and form.is_valid():
+            month = form.cleaned_data["month"]
+            result = selectors.pair_statement(
+                agreements=agreements.filter(
+                    municipality=form.cleaned_data["municipality"],
+                    region=form.cleaned_data["region"],
+                ),
+                year=month.year,
+                month=month.month,
+            )
+            fmt = request.GET.get("format", "")
+            names = (form.cleaned_data["municipality"], form.cleaned_data["region"])
+            if fmt in ("csv", "xlsx"):
+                audit_record(
+                    action=AuditAction.EXPORT,
+                    request=request,
+                    object_type="agreements.statement",
+                    details={
+                        "month": f"{month:%Y-%m}",
+                        "format": fmt,
+                        "pair": [p.pk for p in names],
+                    },
+                )
+                return _export(result, names, fmt)
+            context.update(result=result, municipality=names[0], region=names[1])
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type="agreements.statement",
+                details={"month": f"{month:%Y-%m}", "pair": [p.pk for p in names]},
+            )
+        return render(request, "agreements/pair_statement.html", context)
+
+
+def _rows(result: selectors.PairStatement) -> list[list[Any]]:
+    """Rows without personal data: the placement number and the child's initials only."""
+    header = [
+        _("Placement"),
+        _("Child"),
+        _("Days"),
+        _("Total (SEK)"),
+        _("Municipality (SEK)"),
+        _("Region (SEK)"),
+    ]
+    rows: list[list[Any]] = [header]
+    for row in result.rows:
+        rows.append(
+            [
+                row.placement.pk,
+                row.placement.child.initials,
+                row.statement.days,
+                row.statement.total,
+                row.statement.municipality,
+                row.statement.region,
+            ]
+        )
+    rows.append([_("Sum"), "", "", result.total, result.municipality_part, result.region_part])
+    rows.append(
+        [_("Region owes the municipality"), "", "", result.region_owes_municipality, "", ""]
+    )
+    rows.append(
+        [_("Municipality owes the region"), "", "", result.municipality_owes_region, "", ""]
+    )
+    return rows
+
+
+def _export(
+    result: selectors.PairStatement, names: tuple[Principal, Principal], fmt: str
+) -> HttpResponse:
+    filename = f"kostnadsfordelning-{result.year}-{result.month:02d}"
+    rows = _rows(result)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        for row in rows:
+            writer.writerow(
+                [str(v).replace(".", ",") if not isinstance(v, str) else v for v in row]
+            )
+        response = HttpResponse(
+            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{result.year}-{result.month:02d}"
+    sheet.append([f"{names[0].name} – {names[1].name}"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

@@ -1,0 +1,172 @@
+"""The access policy: one module answers "which objects may this user see" and "may this user
+do X to this object", so lists and detail pages cannot drift apart.
+
+Each app registers a *scope* per model: a function ``(actor, action) -> QuerySet`` of the
+objects the actor may act on. ``visible`` returns that queryset for lists; ``allows`` asks the
+same queryset about one object; ``get_or_404`` fetches through it and audits a denial. An
+object outside the user's scope is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import Http404, HttpRequest
+
+from organisations.models import Membership, Principal, Role, Unit
+
+from .audit import audit_record
+from .models import AuditAction
+
+M = TypeVar("M", bound=models.Model)
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit_id: int
+    principal_id: int
+    role: str
+    unit_kind: str
+    principal_kind: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user with the units, principals and roles they act for."""
+
+    user: Any
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    def unit_ids(self, *roles: str) -> set[int]:
+        return {g.unit_id for g in self.grants if not roles or g.role in roles}
+
+    def principal_ids(self, *roles: str) -> set[int]:
+        return {g.principal_id for g in self.grants if not roles or g.role in roles}
+
+    def has_role(self, *roles: str) -> bool:
+        return any(g.role in roles for g in self.grants)
+
+    @property
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    @property
+    def is_region_staff(self) -> bool:
+        return any(g.principal_kind == Principal.Kind.REGION for g in self.grants)
+
+    @property
+    def is_municipal_staff(self) -> bool:
+        return any(g.principal_kind == Principal.Kind.MUNICIPALITY for g in self.grants)
+
+
+def actor_for(user: Any) -> Actor:
+    """The user's grants, loaded once per user object (one query)."""
+    cached = getattr(user, "_policy_actor", None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated or not user.is_active:
+        actor = Actor(user=user)
+    else:
+        rows = Membership.objects.filter(user=user).values_list(
+            "unit_id", "unit__principal_id", "role", "unit__kind", "unit__principal__kind"
+        )
+        actor = Actor(user=user, grants=tuple(Grant(*row) for row in rows))
+    user._policy_actor = actor
+    return actor
+
+
+Scope = Callable[[Actor, str], models.QuerySet[Any]]
+_SCOPES: dict[type[models.Model], Scope] = {}
+
+
+def register(model: type[models.Model]) -> Callable[[Scope], Scope]:
+    """Decorator: register the scope function of a model."""
+
+    def decorator(func: Scope) -> Scope:
+        _SCOPES[model] = func
+        return func
+
+    return decorator
+
+
+def visible(user: Any, model: type[M], action: str = VIEW) -> models.QuerySet[M]:
+    """The objects of ``model`` this user may ``action`` (lists use this)."""
+    try:
+        scope = _SCOPES[model]
+    except KeyError as exc:  # a model without a scope is a programming error, not a 404
+        raise LookupError(f"No access scope registered for {model.__name__}") from exc
+    return scope(actor_for(user), action)
+
+
+def allows(user: Any, action: str, obj: models.Model) -> bool:
+    """May this user ``action`` this object? The same queryset as the list, so no drift."""
+    return visible(user, type(obj), action).filter(pk=obj.pk).exists()
+
+
+def get_or_404(
+    request: HttpRequest,
+    model: type[M],
+    *,
+    action: str = VIEW,
+    queryset: Callable[[models.QuerySet[M]], models.QuerySet[M]] | None = None,
+    **lookup: Any,
+) -> M:
+    """Fetch one object through the policy; outside the scope it is a 404 with a denied row."""
+    qs = visible(request.user, model, action)
+    if queryset is not None:
+        qs = queryset(qs)
+    obj = qs.filter(**lookup).first()
+    if obj is None:
+        audit_record(
+            action=AuditAction.DENIED,
+            request=request,
+            object_type=model._meta.label_lower,
+            object_id=str(next(iter(lookup.values()), ""))[:64],
+            details={"action": action},
+        )
+        raise Http404
+    return obj
+
+
+def units_acted_for(user: Any, *roles: str) -> models.QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=actor_for(user).unit_ids(*roles)).select_related("principal")
+
+
+def principals_acted_for(user: Any, *roles: str) -> models.QuerySet[Principal]:
+    return Principal.objects.filter(pk__in=actor_for(user).principal_ids(*roles))
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@register(Unit)
+def _unit_scope(actor: Actor, action: str) -> models.QuerySet[Unit]:
+    """Every signed-in member may see the directory of units (to invite, to choose parties);
+    only an administrator of the principal may change a unit."""
+    if action == VIEW and actor.grants:
+        return Unit.objects.all()
+    if actor.user is not None and getattr(actor.user, "is_superuser", False):
+        return Unit.objects.all()
+    return Unit.objects.filter(principal_id__in=actor.principal_ids(Role.ADMINISTRATOR))
+
+
+@register(Principal)
+def _principal_scope(actor: Actor, action: str) -> models.QuerySet[Principal]:
+    if action == VIEW and actor.grants:
+        return Principal.objects.all()
+    if actor.user is not None and getattr(actor.user, "is_superuser", False):
+        return Principal.objects.all()
+    return Principal.objects.filter(pk__in=actor.principal_ids(Role.ADMINISTRATOR))
+
+
+def administered_principal_ids(user: Any) -> set[int] | None:
+    """Principals this user administers; None means all (a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return actor_for(user).principal_ids(Role.ADMINISTRATOR)

@@ -1,0 +1,208 @@
+"""Cost-responsibility agreements: the two-meetings rule (R-MEET-1, R-MEET-2), the split
+(R-COST-1..3), time and versions (R-PLAC-3, R-COST-4, R-COST-5) and the status table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from .errors import RuleViolation
+from .i18n import gettext_noop as _
+
+
+class AgreementStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_SIGNATURES = "awaiting_signatures"
+    SIGNED = "signed"
+    SUPERSEDED = "superseded"
+    ENDED = "ended"
+
+
+# Status moves as data. A declined signature returns the version to draft.
+ALLOWED_MOVES: dict[AgreementStatus, frozenset[AgreementStatus]] = {
+    AgreementStatus.DRAFT: frozenset({AgreementStatus.AWAITING_SIGNATURES}),
+    AgreementStatus.AWAITING_SIGNATURES: frozenset({AgreementStatus.SIGNED, AgreementStatus.DRAFT}),
+    AgreementStatus.SIGNED: frozenset({AgreementStatus.SUPERSEDED, AgreementStatus.ENDED}),
+    AgreementStatus.SUPERSEDED: frozenset(),
+    AgreementStatus.ENDED: frozenset(),
+}
+
+
+def check_move(current: AgreementStatus, target: AgreementStatus) -> None:
+    if target not in ALLOWED_MOVES[current]:
+        raise RuleViolation("LIFECYCLE", _("This status change is not allowed for the agreement."))
+
+
+# --- the two meetings --------------------------------------------------------------------------
+
+FAMILY_KINDS = frozenset({"child", "guardian", "close_person"})
+
+
+@dataclass(frozen=True)
+class CostParticipant:
+    kind: str  # "staff" or one of FAMILY_KINDS
+    principal_id: int | None  # for staff: the principal they act for
+
+
+def check_cost_meeting_participants(
+    participants: Iterable[CostParticipant], *, principal_ids: tuple[int, int]
+) -> None:
+    """R-MEET-2: the individual, guardians and close persons never take part in the cost
+    meeting; participants are staff of the two principals, at least one from each (R-MEET-3:
+    persons with a financial mandate take part and sign, one per principal)."""
+    items = list(participants)
+    if any(p.kind in FAMILY_KINDS for p in items):
+        raise RuleViolation(
+            "R-MEET-2",
+            _(
+                "The child, guardians and close persons never take part in the cost-"
+                "responsibility meeting. It is a separate meeting from the SIP meeting."
+            ),
+            field="participants",
+        )
+    if any(p.kind != "staff" or p.principal_id not in principal_ids for p in items):
+        raise RuleViolation(
+            "R-MEET-2",
+            _("Only staff of the two principals can take part in the cost meeting."),
+            field="participants",
+        )
+    present = {p.principal_id for p in items}
+    if not set(principal_ids) <= present:
+        raise RuleViolation(
+            "R-MEET-3",
+            _("At least one participant from each principal must take part."),
+            field="participants",
+        )
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    kind: str  # "sip" or "cost"
+    pk: int
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+def check_two_meetings(*, sip_meeting: MeetingRef, cost_meeting: MeetingRef) -> None:
+    """R-MEET-1: the agreement is based on a SIP meeting that has been held, and the cost
+    meeting is a different meeting that starts after the SIP meeting ended (the same day is
+    allowed when it is later)."""
+    if sip_meeting.kind != "sip" or cost_meeting.kind != "cost":
+        raise RuleViolation(
+            "R-MEET-1",
+            _("The SIP meeting and the cost-responsibility meeting are two different meetings."),
+            field="cost_meeting",
+        )
+    if sip_meeting.ended_at is None:
+        raise RuleViolation(
+            "R-MEET-1",
+            _("The agreement must be based on a SIP meeting that has been held."),
+            field="sip_meeting",
+        )
+    if cost_meeting.started_at is None or cost_meeting.started_at <= sip_meeting.ended_at:
+        raise RuleViolation(
+            "R-MEET-1",
+            _("The cost meeting must start after the SIP meeting has ended."),
+            field="started_at",
+        )
+
+
+# --- time ----------------------------------------------------------------------------------------
+
+
+def effective_from(
+    *,
+    is_acute: bool,
+    placement_start: date,
+    settled_on: date | None,
+    applies_from_start: bool,
+    stated_from: date | None = None,
+) -> date | None:
+    """R-PLAC-3 / R-COST-4: when a version applies.
+
+    A later version applies from the date it states. The first version of a planned placement
+    applies from the placement start; of an acute placement, from the day the split is settled
+    (both signed), unless both principals agreed that it applies from the start. None while an
+    acute split is not yet settled: until then the placing principal bears the whole cost."""
+    if stated_from is not None:
+        return stated_from
+    if not is_acute or applies_from_start:
+        return placement_start
+    return settled_on
+
+
+def check_new_version_date(*, previous_from: date | None, stated_from: date | None) -> None:
+    """R-COST-4: a new version replaces the old one from a stated date, never before it."""
+    if stated_from is None:
+        raise RuleViolation(
+            "R-COST-4",
+            _("State from which date the new version applies."),
+            field="effective_from",
+        )
+    if previous_from is not None and stated_from <= previous_from:
+        raise RuleViolation(
+            "R-COST-4",
+            _("A new version must apply from a date after the version it replaces."),
+            field="effective_from",
+        )
+
+
+# --- the split -----------------------------------------------------------------------------------
+
+
+class SplitMethod(StrEnum):
+    STANDARD = "standard"  # R-COST-3: region one third, municipality two thirds
+    PERCENT = "percent"
+    AMOUNT = "amount"  # the region's part in kronor per month
+
+
+def standard_split_offered(*, is_hvb: bool, split_unclear: bool) -> bool:
+    """R-COST-3: the standard split is offered when an HVB provides both social and health-care
+    interventions and the split is unclear."""
+    return is_hvb and split_unclear
+
+
+def region_percent_for(
+    *, method: SplitMethod, region_percent: Decimal | None, standard_share: Decimal
+) -> Decimal | None:
+    """The region's percent of the placement cost for a percent-based method."""
+    if method == SplitMethod.STANDARD:
+        return standard_share * 100
+    if method == SplitMethod.PERCENT:
+        return region_percent
+    return None
+
+
+def check_split(
+    *,
+    method: SplitMethod,
+    region_percent: Decimal | None,
+    region_amount_per_month: Decimal | None,
+    standard_allowed: bool,
+) -> None:
+    """R-COST-2: the split in kronor or percent; R-COST-3: the standard split when offered."""
+    if method == SplitMethod.STANDARD and not standard_allowed:
+        raise RuleViolation(
+            "R-COST-3",
+            _("The standard split is for an HVB placement whose split is marked unclear."),
+            field="split_method",
+        )
+    if method == SplitMethod.PERCENT and (
+        region_percent is None or not Decimal(0) <= region_percent <= Decimal(100)
+    ):
+        raise RuleViolation(
+            "R-COST-2",
+            _("Enter the region's share as a percentage between 0 and 100."),
+            field="region_percent",
+        )
+    if method == SplitMethod.AMOUNT and (
+        region_amount_per_month is None or region_amount_per_month < 0
+    ):
+        raise RuleViolation(
+            "R-COST-2",
+            _("Enter the region's part in kronor per month."),
+            field="region_amount_per_month",
+        )

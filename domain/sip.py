@@ -1,0 +1,159 @@
+"""SIP rules: consent (R-SIP-2), the offer to take part (R-SIP-3), the written plan (R-SIP-5),
+its follow-up (R-SIP-6), and the seven steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import RuleViolation
+from .i18n import gettext_noop as _
+
+ADULT_AGE = 18
+YOUNG_PERSON = "young_person"
+
+
+@dataclass(frozen=True)
+class ConsentFact:
+    """One recorded consent: who gave it (a guardian's id or YOUNG_PERSON), from when, and
+    from when it is revoked (None = not revoked)."""
+
+    given_by: int | str
+    given_on: date
+    revoked_from: date | None = None
+
+    def valid_on(self, on: date) -> bool:
+        return self.given_on <= on and (self.revoked_from is None or on < self.revoked_from)
+
+
+def required_consenters(*, guardian_ids: Iterable[int], is_minor: bool) -> set[int | str]:
+    """R-SIP-2: for a minor, each guardian (both, when there are two); for a young person of
+    18 or more, the young person. A minor without a registered guardian consents personally."""
+    guardians = set(guardian_ids)
+    if is_minor and guardians:
+        return set(guardians)
+    return {YOUNG_PERSON}
+
+
+def consent_is_valid(
+    consents: Iterable[ConsentFact], *, guardian_ids: Iterable[int], is_minor: bool, on: date
+) -> bool:
+    """R-SIP-2: no consent, no SIP. Valid when every required person has an unrevoked consent
+    on the day."""
+    valid_givers = {c.given_by for c in consents if c.valid_on(on)}
+    return required_consenters(guardian_ids=guardian_ids, is_minor=is_minor) <= valid_givers
+
+
+def check_meeting_can_be_held(
+    *, consent_valid: bool, individual_offered_on: date | None, held_on: date
+) -> None:
+    """A SIP meeting may be recorded as held only with valid consent (R-SIP-2) and when the
+    individual was offered to take part, recorded on or before the meeting (R-SIP-3)."""
+    if not consent_valid:
+        raise RuleViolation(
+            "R-SIP-2",
+            _("The meeting cannot be recorded as held without valid consent."),
+        )
+    if individual_offered_on is None:
+        raise RuleViolation(
+            "R-SIP-3",
+            _("Record that the child and the guardians were offered to take part."),
+            field="individual_offered_on",
+        )
+    if individual_offered_on > held_on:
+        raise RuleViolation(
+            "R-SIP-3",
+            _("The offer to take part must be made before the meeting."),
+            field="individual_offered_on",
+        )
+
+
+@dataclass(frozen=True)
+class InterventionFact:
+    description: str
+    responsible_kind: str  # "unit", "third_party", "close_person", "individual"
+    has_unit: bool
+    responsible_name: str = ""
+
+
+def check_plan(
+    *,
+    needs: str,
+    interventions: Iterable[InterventionFact],
+    has_overall_responsible: bool,
+    next_follow_up_on: date | None,
+    held_on: date,
+) -> None:
+    """R-SIP-5: the written plan states the needs, the interventions with each responsible
+    party (a principal's unit, a third party, a close person or the individual), who holds the
+    overall responsibility, and (R-SIP-6) when it is followed up — a date after the meeting."""
+    if not needs.strip():
+        raise RuleViolation("R-SIP-5", _("Describe the child's needs."), field="needs")
+    items = list(interventions)
+    if not items:
+        raise RuleViolation("R-SIP-5", _("The plan needs at least one intervention."), field=None)
+    for item in items:
+        if item.responsible_kind == "unit" and not item.has_unit:
+            raise RuleViolation(
+                "R-SIP-5",
+                _("Each intervention by a principal names the responsible unit."),
+                field=None,
+            )
+        if item.responsible_kind != "unit" and not item.responsible_name.strip():
+            raise RuleViolation(
+                "R-SIP-5",
+                _("Name who is responsible for each intervention by someone else."),
+                field=None,
+            )
+    if not has_overall_responsible:
+        raise RuleViolation(
+            "R-SIP-5",
+            _("State who holds the overall responsibility for the plan."),
+            field="overall_responsible_unit",
+        )
+    if next_follow_up_on is None:
+        raise RuleViolation(
+            "R-SIP-6", _("Set the date when the plan is followed up."), field="next_follow_up_on"
+        )
+    if next_follow_up_on <= held_on:
+        raise RuleViolation(
+            "R-SIP-6",
+            _("The follow-up date must be after the meeting."),
+            field="next_follow_up_on",
+        )
+
+
+STEPS = (
+    "assess_need",
+    "consent",
+    "prepare",
+    "invite",
+    "draw_up",
+    "follow_up",
+    "close",
+)
+
+
+@dataclass(frozen=True)
+class SipProgress:
+    need_noticed: bool
+    consent_valid: bool
+    individual_offered: bool
+    invited: bool
+    plan_drawn_up: bool
+    followed_up: bool
+    closed: bool
+
+    def steps(self) -> list[tuple[str, bool]]:
+        """The seven SIP steps, each done when its data is there."""
+        done = (
+            self.need_noticed,
+            self.consent_valid,
+            self.individual_offered,
+            self.invited,
+            self.plan_drawn_up,
+            self.followed_up,
+            self.closed,
+        )
+        return list(zip(STEPS, done, strict=True))

@@ -1,0 +1,255 @@
+"""Forms for children, guardians, placements and health examinations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
+from organisations.models import Principal, Unit
+
+from .models import Child, HealthExamination, Placement, RelatedPerson
+
+IDENTITY_MESSAGES = {
+    "format": _(
+        "Enter the personal identity number with 10 or 12 digits, for example 20150312-1234."
+    ),
+    "date": _("The personal identity number contains a date that does not exist."),
+    "checksum": _("The check digit is wrong. Check the personal identity number."),
+}
+
+
+class ChildForm(forms.ModelForm):
+    identity_number_input = forms.CharField(
+        label=_("Personal identity number or coordination number"),
+        required=False,
+        max_length=20,
+        help_text=_("10 or 12 digits, with or without a hyphen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    no_identity_number = forms.BooleanField(
+        label=_("The child has no personal identity number (a reserve number is created)"),
+        required=False,
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "home_municipality",
+            "protected_identity",
+            "address",
+            "own_views",
+        ]
+        widgets = {"birth_date": DateInput(), "address": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "birth_date": _("Only needed when the child has no personal identity number.")
+        }
+
+    field_order = ["identity_number_input", "no_identity_number"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].required = False
+        self.fields["home_municipality"].queryset = Principal.objects.filter(
+            kind=Principal.Kind.MUNICIPALITY
+        )
+        if self.instance.pk and self.instance.identity_number:
+            self.fields["identity_number_input"].initial = self.instance.identifier_display
+        self.order_fields(["identity_number_input", "no_identity_number"])
+
+    def clean_identity_number_input(self) -> str | None:
+        raw = self.cleaned_data.get("identity_number_input", "").strip()
+        if not raw:
+            return None
+        try:
+            return normalise_identity_number(raw, today=timezone.localdate())
+        except InvalidIdentityNumber as exc:
+            raise forms.ValidationError(IDENTITY_MESSAGES[exc.code], code=exc.code) from exc
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number = cleaned.get("identity_number_input")
+        no_number = cleaned.get("no_identity_number")
+        if "identity_number_input" in self.errors:
+            return cleaned
+        if number and no_number:
+            self.add_error(
+                "no_identity_number",
+                _("Either enter a personal identity number or tick this box, not both."),
+            )
+        elif not number and not no_number and not self.instance.reserve_number:
+            self.add_error(
+                "identity_number_input",
+                _("Enter the personal identity number, or tick that the child has none."),
+            )
+        if number:
+            cleaned["birth_date"] = birth_date_of(number)
+        elif not cleaned.get("birth_date"):
+            self.add_error("birth_date", _("Enter the date of birth."))
+        birth = cleaned.get("birth_date")
+        if isinstance(birth, date) and birth > timezone.localdate():
+            self.add_error("birth_date", _("The date of birth cannot be in the future."))
+        return cleaned
+
+
+class RelatedPersonForm(forms.ModelForm):
+    class Meta:
+        model = RelatedPerson
+        fields = ["kind", "name", "relation", "phone", "email", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+class PlacementForm(forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = [
+            "placing_unit",
+            "caseworker",
+            "form",
+            "legal_basis",
+            "is_acute",
+            "provider_name",
+            "provider_organisation_number",
+            "provider_municipality",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "cost_per_day",
+            "goal",
+            "wishes",
+            "schooling",
+            "responsibilities",
+            "power_of_attorney_scope",
+            "power_of_attorney_issued_on",
+            "care_contact_name",
+            "care_contact_unit",
+            "care_contact_appointed_on",
+            "investigation_report_on",
+            "investigation_decided_on",
+            "investigation_completed_on",
+        ]
+        date_fields = [
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "power_of_attorney_issued_on",
+            "care_contact_appointed_on",
+            "investigation_report_on",
+            "investigation_decided_on",
+            "investigation_completed_on",
+        ]
+        widgets = {name: DateInput() for name in date_fields} | {
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "wishes": forms.Textarea(attrs={"rows": 2}),
+            "schooling": forms.Textarea(attrs={"rows": 2}),
+            "responsibilities": forms.Textarea(attrs={"rows": 2}),
+            "power_of_attorney_scope": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, units: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placing_unit"].queryset = units
+        self.fields["caseworker"].queryset = caseworkers
+        self.fields["provider_municipality"].queryset = Principal.objects.filter(
+            kind=Principal.Kind.MUNICIPALITY
+        )
+        self.fields["care_contact_unit"].queryset = Unit.objects.select_related("principal")
+        if self.instance.pk and self.instance.status != Placement.Status.PLANNED:
+            # The start is part of the history once the placement has begun.
+            for name in ("actual_start", "is_acute", "placing_unit"):
+                self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The planned end cannot be before the planned start."))
+        decided = cleaned.get("investigation_decided_on")
+        report = cleaned.get("investigation_report_on")
+        completed = cleaned.get("investigation_completed_on")
+        if decided and report and decided < report:
+            self.add_error(
+                "investigation_decided_on",
+                _("The decision cannot be before the report was received."),
+            )
+        if completed and decided and completed < decided:
+            self.add_error(
+                "investigation_completed_on",
+                _("The investigation cannot be completed before the decision to open it."),
+            )
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    """Confirmation of a status move; ending needs a date and a reason."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
+    follow_up_until = forms.DateField(
+        label=_("Follow-up after the placement until (optional, at most 2 months)"),
+        required=False,
+        widget=DateInput(),
+    )
+
+    def __init__(self, *args: Any, target: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target = target
+        if target != Placement.Status.ENDED:
+            del self.fields["follow_up_until"]
+        if target == Placement.Status.ACTIVE:
+            del self.fields["reason"]
+
+
+class HealthExaminationForm(forms.ModelForm):
+    class Meta:
+        model = HealthExamination
+        fields = ["kind", "initiated_on", "offered_on", "done_on", "unnecessary_reason", "unit"]
+        widgets = {
+            "initiated_on": DateInput(),
+            "offered_on": DateInput(),
+            "done_on": DateInput(),
+            "unnecessary_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            kind__in=[Unit.Kind.PRIMARY_CARE, Unit.Kind.DENTAL_CARE, Unit.Kind.BUP]
+        ).select_related("principal")
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+
+
+class PlacementFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search (name, number or home)"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + Placement.Status.choices
+    )
+    form = forms.ChoiceField(
+        label=_("Form of placement"),
+        required=False,
+        choices=[("", _("All"))] + Placement.Form.choices,
+    )
+
+
+class ChildSearchForm(forms.Form):
+    number = forms.CharField(
+        label=_("Personal identity number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_number(self) -> str:
+        raw = self.cleaned_data["number"]
+        try:
+            return normalise_identity_number(raw, today=timezone.localdate())
+        except InvalidIdentityNumber as exc:
+            raise forms.ValidationError(IDENTITY_MESSAGES[exc.code], code=exc.code) from exc

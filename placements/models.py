@@ -1,0 +1,398 @@
+"""Children, guardians and close persons, placements, health examinations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from domain import placements as rules
+from domain.identity import format_identity_number, mask_identity_number
+from organisations.models import Principal, Unit
+from organisations.validators import validate_organisation_number
+
+
+class Child(models.Model):
+    """The child or young person (0–20) placed outside the home."""
+
+    identity_number = models.CharField(
+        _("personal identity number"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Personnummer or samordningsnummer, stored as 12 digits."),
+    )
+    reserve_number = models.CharField(
+        _("reserve number"), max_length=20, unique=True, null=True, blank=True
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    home_municipality = models.ForeignKey(
+        Principal,
+        verbose_name=_("home municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Principal.Kind.MUNICIPALITY},
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="responsible_for_children",
+    )
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+    address = models.TextField(_("address"), blank=True)
+    own_views = models.TextField(_("the child's own views"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identity_number__isnull=False) | Q(reserve_number__isnull=False),
+                name="child_has_an_identifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def audit_child_id(self) -> int:
+        return self.pk
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identifier_display(self) -> str:
+        if self.identity_number:
+            return format_identity_number(self.identity_number)
+        return self.reserve_number or ""
+
+    @property
+    def identifier_masked(self) -> str:
+        if self.identity_number:
+            return mask_identity_number(self.identity_number)
+        return self.reserve_number or ""
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+
+class RelatedPerson(models.Model):
+    """A guardian (vårdnadshavare; 0, 1 or 2) or another close person (närstående)."""
+
+    class Kind(models.TextChoices):
+        GUARDIAN = "guardian", _("Guardian")
+        CLOSE_PERSON = "close_person", _("Close person")
+
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="related_persons"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+
+    class Meta:
+        verbose_name = _("guardian or close person")
+        verbose_name_plural = _("guardians and close persons")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+
+class PlacementStatus(models.TextChoices):
+    """Mirrors domain.placements.PlacementStatus (a test keeps them equal)."""
+
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PlacementForm(models.TextChoices):
+    HVB = "hvb", _("HVB (residential care home)")
+    FOSTER_HOME = "foster_home", _("Foster home (familjehem)")
+    EMERGENCY_FOSTER_HOME = "emergency_foster_home", _("Emergency foster home (jourhem)")
+    SIS = "sis", _("SiS special youth home")
+    SUPPORTED_HOUSING = "supported_housing", _("Supported housing (stödboende)")
+    SHORT_TERM_HOME = "short_term_home", _("Short-term home / home for other 24-hour care")
+
+
+class LegalBasis(models.TextChoices):
+    SOL = "sol", "SoL"
+    LVU = "lvu", "LVU"
+    LVM = "lvm", "LVM"
+    LSS = "lss", "LSS"
+
+
+class ExamKind(models.TextChoices):
+    PHYSICAL_MENTAL = "physical_mental", _("Physical and mental health")
+    ORAL = "oral", _("Oral health (Folktandvården)")
+
+
+class Placement(models.Model):
+    """One placement period of a child in one home. A move is a new period linked to this."""
+
+    Status = PlacementStatus
+    Form = PlacementForm
+    LegalBasis = LegalBasis
+
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="placements"
+    )
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("previous placement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_placement",
+    )
+    placing_principal = models.ForeignKey(
+        Principal, verbose_name=_("placing principal"), on_delete=models.PROTECT, related_name="+"
+    )
+    placing_unit = models.ForeignKey(
+        Unit, verbose_name=_("placing unit"), on_delete=models.PROTECT, related_name="placements"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible caseworker"),
+        on_delete=models.PROTECT,
+        related_name="placements",
+    )
+    form = models.CharField(_("form of placement"), max_length=30, choices=Form.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=10, choices=LegalBasis.choices)
+    is_acute = models.BooleanField(
+        _("acute placement"),
+        default=False,
+        help_text=_("Acute: the cost split is settled within 30 days after the start."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=PlacementStatus.PLANNED
+    )
+    provider_name = models.CharField(_("provider (home)"), max_length=200)
+    provider_organisation_number = models.CharField(
+        _("provider's organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+    )
+    provider_municipality = models.ForeignKey(
+        Principal,
+        verbose_name=_("municipality where the home lies"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": Principal.Kind.MUNICIPALITY},
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    cost_per_day = models.DecimalField(
+        _("cost per day (SEK)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    # R-PLAC-1
+    goal = models.TextField(_("goal of the placement"), blank=True)
+    wishes = models.TextField(_("the individual's wishes"), blank=True)
+    schooling = models.TextField(_("how school or occupation is provided"), blank=True)
+    responsibilities = models.TextField(
+        _("each principal's responsibility for care and support"),
+        blank=True,
+        help_text=_("Also whether a principal performs an intervention itself or through others."),
+    )
+    # Ending (R-PLAC-7)
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    next_step_sip_needed = models.BooleanField(
+        _("a SIP for the next step is needed"), default=False
+    )
+    follow_up_until = models.DateField(
+        _("follow-up after the placement until"), null=True, blank=True
+    )
+    follow_up_ended_on = models.DateField(_("follow-up ended on"), null=True, blank=True)
+    # R-PLAC-5
+    care_contact_name = models.CharField(_("permanent care contact"), max_length=200, blank=True)
+    care_contact_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("care contact's unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    care_contact_appointed_on = models.DateField(
+        _("care contact appointed on"), null=True, blank=True
+    )
+    # R-PLAC-6
+    power_of_attorney_scope = models.TextField(_("power of attorney: scope"), blank=True)
+    power_of_attorney_issued_on = models.DateField(
+        _("power of attorney issued on"), null=True, blank=True
+    )
+    # Investigation before placement (optional)
+    investigation_report_on = models.DateField(_("report received on"), null=True, blank=True)
+    investigation_decided_on = models.DateField(
+        _("decision to investigate on"), null=True, blank=True
+    )
+    investigation_completed_on = models.DateField(
+        _("investigation completed on"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-planned_start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in rules.PlacementStatus]),
+                name="placement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="placement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(actual_start__isnull=False),
+                name="placement_active_has_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | Q(actual_end__isnull=False),
+                name="placement_ended_has_end",
+            ),
+        ]
+        indexes = [models.Index(fields=["placing_unit", "status"], name="placement_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} – {self.provider_name}"
+
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def start_date(self) -> date:
+        return self.actual_start or self.planned_start
+
+    def facts(self, *, agreement_signed: bool = False) -> rules.PlacementFacts:
+        return rules.PlacementFacts(
+            status=rules.PlacementStatus(self.status),
+            is_acute=self.is_acute,
+            form=rules.PlacementForm(self.form),
+            legal_basis=rules.LegalBasis(self.legal_basis),
+            birth_date=self.child.birth_date,
+            actual_start=self.actual_start,
+            goal=self.goal,
+            wishes=self.wishes,
+            schooling=self.schooling,
+            agreement_signed=agreement_signed,
+            power_of_attorney_issued_on=self.power_of_attorney_issued_on,
+        )
+
+    def move_to(
+        self,
+        target: str,
+        *,
+        on: date,
+        agreement_signed: bool,
+        end_date: date | None = None,
+        end_reason: str = "",
+    ) -> None:
+        """Make a lifecycle move after the domain layer has allowed it (does not save)."""
+        rules.check_move(
+            self.facts(agreement_signed=agreement_signed),
+            rules.PlacementStatus(target),
+            on=on,
+            end_date=end_date,
+            end_reason=end_reason,
+        )
+        if target == rules.PlacementStatus.ACTIVE and self.actual_start is None:
+            self.actual_start = on
+        if target == rules.PlacementStatus.ENDED:
+            self.actual_end = end_date
+            self.end_reason = end_reason
+            self.next_step_sip_needed = True  # R-PLAC-7
+        if target == rules.PlacementStatus.CANCELLED:
+            self.end_reason = end_reason
+        self.status = target
+
+    @property
+    def allowed_moves(self) -> list[str]:
+        return sorted(rules.ALLOWED_MOVES[rules.PlacementStatus(self.status)])
+
+
+class HealthExamination(models.Model):
+    """R-PLAC-4: physical/mental and oral (Folktandvården) health examinations."""
+
+    Kind = ExamKind
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placement"),
+        on_delete=models.CASCADE,
+        related_name="health_examinations",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    initiated_on = models.DateField(_("initiated on"))
+    offered_on = models.DateField(_("appointment offered on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    unnecessary_reason = models.TextField(_("obviously unnecessary because"), blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("examining unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("health examination")
+        verbose_name_plural = _("health examinations")
+        ordering = ["kind", "-initiated_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "kind"], name="one_exam_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def audit_child_id(self) -> int:
+        return self.placement.child_id
+
+    @property
+    def step(self) -> str:
+        if self.unnecessary_reason:
+            return "unnecessary"
+        if self.done_on:
+            return "done"
+        if self.offered_on:
+            return "offered"
+        return "initiated"

@@ -1,0 +1,96 @@
+"""Access scopes for children, placements and their parts (registered in core.policy).
+
+A child is visible to members (caseworker, manager, clinician) of its responsible unit and of
+the units that placed it, and to the units that later apps add through ``CHILD_ACCESS`` (SIP
+invitations, agreement parties). Everything about a child is visible exactly when the child is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from core.policy import VIEW, Actor, actor_for, register
+from organisations.models import Role
+
+from .models import Child, HealthExamination, Placement, RelatedPerson
+
+CASE_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.CLINICIAN)
+EDIT_ROLES = (Role.CASEWORKER, Role.MANAGER)
+
+# Other apps append functions (actor) -> Q over Child that grant *view* access.
+CHILD_ACCESS: list[Callable[[Actor], Q]] = []
+
+
+def own_children_q(unit_ids: Iterable[int]) -> Q:
+    unit_ids = list(unit_ids)
+    return Q(responsible_unit_id__in=unit_ids) | Q(
+        pk__in=Placement.objects.filter(placing_unit_id__in=unit_ids).values("child_id")
+    )
+
+
+def children_q(actor: Actor, action: str) -> Q:
+    if action == VIEW:
+        q = own_children_q(actor.unit_ids(*CASE_ROLES))
+        for extra in CHILD_ACCESS:
+            q |= extra(actor)
+        return q
+    return own_children_q(actor.unit_ids(*EDIT_ROLES))
+
+
+@register(Child)
+def _child_scope(actor: Actor, action: str) -> QuerySet[Child]:
+    if not actor.grants:
+        return Child.objects.none()
+    return Child.objects.filter(children_q(actor, action))
+
+
+def _visible_child_ids(actor: Actor, action: str) -> QuerySet[Child]:
+    return _child_scope(actor, action).values("pk")
+
+
+@register(Placement)
+def _placement_scope(actor: Actor, action: str) -> QuerySet[Placement]:
+    if not actor.grants:
+        return Placement.objects.none()
+    return Placement.objects.filter(child_id__in=_visible_child_ids(actor, action))
+
+
+@register(RelatedPerson)
+def _related_person_scope(actor: Actor, action: str) -> QuerySet[RelatedPerson]:
+    if not actor.grants:
+        return RelatedPerson.objects.none()
+    return RelatedPerson.objects.filter(child_id__in=_visible_child_ids(actor, action))
+
+
+@register(HealthExamination)
+def _exam_scope(actor: Actor, action: str) -> QuerySet[HealthExamination]:
+    if not actor.grants:
+        return HealthExamination.objects.none()
+    return HealthExamination.objects.filter(
+        placement__child_id__in=_visible_child_ids(actor, action)
+    )
+
+
+def may_see_protected_details(
+    user: Any, *, responsible_unit_id: int, placing_unit_ids: Iterable[int] = ()
+) -> bool:
+    """Protected identity: name and address only for members of the responsible units (the
+    child's responsible unit and the units that placed it)."""
+    units = actor_for(user).unit_ids(*CASE_ROLES)
+    return responsible_unit_id in units or any(uid in units for uid in placing_unit_ids)
+
+
+def child_details_visible(user: Any, child: Child) -> bool:
+    if not child.protected_identity:
+        return True
+    placing = [p.placing_unit_id for p in child.placements.all()]
+    return may_see_protected_details(
+        user, responsible_unit_id=child.responsible_unit_id, placing_unit_ids=placing
+    )
+
+
+def visible_children(user: Any, action: str = VIEW) -> QuerySet[Child]:
+    return _child_scope(actor_for(user), action)

@@ -1,0 +1,223 @@
+"""Writes for children and placements: one transaction each, with its audit row inside."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.forms.models import model_to_dict
+
+from agreements.selectors import placement_agreement_signed
+from core.audit import audit_record, changed_fields
+from core.models import AuditAction
+from domain import placements as rules
+from domain.deadlines import add_months
+from domain.errors import RuleViolation
+from domain.i18n import gettext_noop as _
+from domain.identity import mask_identity_number
+
+from .models import Child, HealthExamination, Placement, RelatedPerson
+
+
+def snapshot(obj: Model) -> dict[str, Any]:
+    data = model_to_dict(obj)
+    if "identity_number" in data and data["identity_number"]:
+        # Never the whole personnummer in the audit log.
+        data["identity_number"] = mask_identity_number(data["identity_number"])
+    return data
+
+
+def _next_reserve_number(on: date) -> str:
+    prefix = f"RES-{on:%Y}-"
+    count = Child.objects.filter(reserve_number__startswith=prefix).count()
+    return f"{prefix}{count + 1:05d}"
+
+
+class DuplicateChild(RuleViolation):  # noqa: N818
+    pass
+
+
+@transaction.atomic
+def child_create(
+    *, user: Any, unit: Any, child: Child, identity_number: str | None, on: date
+) -> Child:
+    """Register a child. One child per identity number in the deployment."""
+    child.identity_number = identity_number
+    child.responsible_unit = unit
+    child.created_by = user
+    if identity_number is None:
+        child.reserve_number = _next_reserve_number(on)
+    if identity_number and Child.objects.filter(identity_number=identity_number).exists():
+        raise DuplicateChild(
+            "IDENTITY",
+            _("A child with this personal identity number is already registered."),
+            field="identity_number_input",
+        )
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError as exc:  # a concurrent registration of the same number
+        raise DuplicateChild(
+            "IDENTITY",
+            _("A child with this personal identity number is already registered."),
+            field="identity_number_input",
+        ) from exc
+    audit_record(
+        action=AuditAction.CREATE, user=user, unit=unit, obj=child, details=snapshot(child)
+    )
+    return child
+
+
+@transaction.atomic
+def child_update(
+    *, user: Any, child: Child, before: dict[str, Any], identity_number: str | None
+) -> Child:
+    number_change: list[str | None] = []
+    if identity_number is not None:
+        if Child.objects.filter(identity_number=identity_number).exclude(pk=child.pk).exists():
+            raise DuplicateChild(
+                "IDENTITY",
+                _("A child with this personal identity number is already registered."),
+                field="identity_number_input",
+            )
+        stored = Child.objects.values_list("identity_number", flat=True).get(pk=child.pk)
+        if stored != identity_number:
+            # Masked, a change of the last four digits alone would look like no change.
+            number_change = [
+                stored and mask_identity_number(stored),
+                mask_identity_number(identity_number),
+            ]
+        child.identity_number = identity_number
+    child.save()
+    details = changed_fields(before, snapshot(child))
+    if number_change:
+        details["identity_number"] = number_change
+    audit_record(action=AuditAction.UPDATE, user=user, obj=child, details=details)
+    return child
+
+
+@transaction.atomic
+def related_person_create(*, user: Any, child: Child, person: RelatedPerson) -> RelatedPerson:
+    if person.kind == RelatedPerson.Kind.GUARDIAN:
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        rules.check_guardian_count(
+            locked.related_persons.filter(kind=RelatedPerson.Kind.GUARDIAN).count()
+        )
+    person.child = child
+    person.save()
+    audit_record(action=AuditAction.CREATE, user=user, obj=person, details={"kind": person.kind})
+    return person
+
+
+@transaction.atomic
+def related_person_update(
+    *, user: Any, person: RelatedPerson, before: dict[str, Any]
+) -> RelatedPerson:
+    if person.kind == RelatedPerson.Kind.GUARDIAN and before.get("kind") != person.kind:
+        rules.check_guardian_count(
+            person.child.related_persons.filter(kind=RelatedPerson.Kind.GUARDIAN)
+            .exclude(pk=person.pk)
+            .count()
+        )
+    person.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=user,
+        obj=person,
+        details=changed_fields(before, snapshot(person)),
+    )
+    return person
+
+
+def _check_new_placement(placement: Placement) -> None:
+    if placement.placing_unit.principal_id != placement.placing_principal_id:
+        raise RuleViolation(
+            "PLACING", _("The placing unit must belong to the placing principal."), field=None
+        )
+
+
+@transaction.atomic
+def placement_create(
+    *, user: Any, child: Child, placement: Placement, previous: Placement | None = None
+) -> Placement:
+    placement.child = child
+    placement.placing_principal = placement.placing_unit.principal
+    placement.previous = previous
+    placement.status = Placement.Status.PLANNED
+    _check_new_placement(placement)
+    placement.save()
+    audit_record(action=AuditAction.CREATE, user=user, obj=placement, details=snapshot(placement))
+    return placement
+
+
+@transaction.atomic
+def placement_update(*, user: Any, placement: Placement, before: dict[str, Any]) -> Placement:
+    placement.placing_principal = placement.placing_unit.principal
+    placement.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=user,
+        obj=placement,
+        details=changed_fields(before, snapshot(placement)),
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_transition(
+    *,
+    user: Any,
+    placement: Placement,
+    target: str,
+    on: date,
+    reason: str = "",
+    follow_up_until: date | None = None,
+) -> Placement:
+    """Move a placement through its lifecycle (table in domain.placements)."""
+    locked = Placement.objects.select_for_update().select_related("child").get(pk=placement.pk)
+    old_status = locked.status
+    locked.move_to(
+        target,
+        on=on,
+        agreement_signed=placement_agreement_signed(locked),
+        end_date=on if target == Placement.Status.ENDED else None,
+        end_reason=reason,
+    )
+    if target == Placement.Status.ENDED and follow_up_until is not None:
+        limit = add_months(
+            on, locked.child.home_municipality.rule_set.post_placement_followup_months
+        )
+        rules.check_follow_up_period(ended_on=on, follow_up_until=follow_up_until, limit=limit)
+        locked.follow_up_until = follow_up_until
+    locked.save()
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=user,
+        obj=locked,
+        details={"status": [old_status, locked.status], "on": on.isoformat(), "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def health_exam_save(
+    *, user: Any, placement: Placement, exam: HealthExamination, before: dict[str, Any] | None
+) -> HealthExamination:
+    """R-PLAC-4: record an examination step (checked in domain.placements)."""
+    rules.check_health_exam(
+        initiated_on=exam.initiated_on,
+        offered_on=exam.offered_on,
+        done_on=exam.done_on,
+        unnecessary_reason=exam.unnecessary_reason,
+    )
+    exam.placement = placement
+    exam.save()
+    audit_record(
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        user=user,
+        obj=exam,
+        details=changed_fields(before or {}, snapshot(exam)),
+    )
+    return exam

@@ -1,0 +1,552 @@
+"""Thin views: load through the policy, one call into a service, domain errors to the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from core.audit import audit_record
+from core.forms import add_rule_error
+from core.models import AuditAction
+from core.policy import CHANGE, actor_for, get_or_404, units_acted_for
+from core.viewmixins import AuditViewMixin, PolicyObjectMixin
+from domain.deadlines import add_months
+from domain.errors import RuleViolation
+from domain.identity import mask_identity_number
+from organisations.models import Membership, Role, Unit, User
+
+from . import forms, selectors, services
+from .models import Child, HealthExamination, Placement, RelatedPerson
+from .policy import CASE_ROLES, EDIT_ROLES, child_details_visible, visible_children
+
+
+def _editing_units(user: Any) -> Any:
+    return units_acted_for(user, *EDIT_ROLES).filter(principal__kind="municipality")
+
+
+class PlacementListView(ListView):
+    template_name = "placements/placement_list.html"
+    paginate_by = 25
+    context_object_name = "placements"
+
+    def get_queryset(self) -> Any:
+        self.filter_form = forms.PlacementFilterForm(self.request.GET or None)
+        params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.placement_list(
+            user=self.request.user,
+            q=params.get("q", ""),
+            status=params.get("status", ""),
+            form=params.get("form", ""),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        actor = actor_for(self.request.user)
+        my_units = actor.unit_ids(*CASE_ROLES)  # as policy.may_see_protected_details
+        for placement in context["placements"]:
+            child = placement.child
+            placement.show_name = not child.protected_identity or (
+                child.responsible_unit_id in my_units or placement.placing_unit_id in my_units
+            )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=self.filter_form,
+            querystring=query.urlencode(),
+            can_create=bool(_editing_units(self.request.user)),
+        )
+        audit_record(
+            action=AuditAction.SEARCH,
+            request=self.request,
+            object_type="placements.placement",
+            details={"list": True, "count": context["paginator"].count},
+        )
+        return context
+
+
+class ChildSearchView(FormView):
+    """Find a child by personnummer: a child outside the scope looks exactly like no child."""
+
+    template_name = "placements/child_search.html"
+    form_class = forms.ChildSearchForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if "number" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form()
+        context: dict[str, Any] = {"form": form, "searched": False}
+        if form.is_bound and form.is_valid():
+            number = form.cleaned_data["number"]
+            child = visible_children(request.user).filter(identity_number=number).first()
+            audit_record(
+                action=AuditAction.SEARCH,
+                request=request,
+                object_type="placements.child",
+                object_id=child.pk if child else "",
+                child_id=child.pk if child else None,
+                details={"number": mask_identity_number(number), "found": bool(child)},
+            )
+            if child is not None:
+                return redirect("placements:child_detail", pk=child.pk)
+            context["searched"] = True
+        return self.render_to_response(context)
+
+
+class ChildCreateView(CreateView):
+    model = Child
+    form_class = forms.ChildForm
+    template_name = "placements/child_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.unit = _editing_units(request.user).first()
+        if self.unit is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"home_municipality": self.unit.principal_id}
+
+    def form_valid(self, form: forms.ChildForm) -> HttpResponse:
+        try:
+            child = services.child_create(
+                user=self.request.user,
+                unit=self.unit,
+                child=form.save(commit=False),
+                identity_number=form.cleaned_data.get("identity_number_input"),
+                on=timezone.localdate(),
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The child has been registered."))
+        return redirect("placements:child_detail", pk=child.pk)
+
+
+class ChildDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
+    policy_model = Child
+    template_name = "placements/child_detail.html"
+    context_object_name = "child"
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related(
+            "home_municipality", "responsible_unit__principal"
+        ).prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.select_related("placing_unit")),
+            "related_persons",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        child = self.object
+        context.update(
+            show_details=child_details_visible(self.request.user, child),
+            can_edit=Child.objects.filter(pk=child.pk)
+            .filter(pk__in=visible_children(self.request.user, CHANGE).values("pk"))
+            .exists(),
+            timeline=selectors.child_timeline(child=child, user=self.request.user),
+            guardians=[p for p in child.related_persons.all() if p.kind == "guardian"],
+            close_persons=[p for p in child.related_persons.all() if p.kind != "guardian"],
+        )
+        return context
+
+
+class ChildUpdateView(PolicyObjectMixin, UpdateView):
+    policy_model = Child
+    policy_action = CHANGE
+    form_class = forms.ChildForm
+    template_name = "placements/child_form.html"
+
+    def form_valid(self, form: forms.ChildForm) -> HttpResponse:
+        before = services.snapshot(Child.objects.get(pk=self.object.pk))
+        try:
+            services.child_update(
+                user=self.request.user,
+                child=form.save(commit=False),
+                before=before,
+                identity_number=form.cleaned_data.get("identity_number_input"),
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The changes have been saved."))
+        return redirect("placements:child_detail", pk=self.object.pk)
+
+
+class RelatedPersonCreateView(PolicyObjectMixin, CreateView):
+    policy_model = Child
+    policy_action = CHANGE
+    policy_kwarg = "child_pk"
+    form_class = forms.RelatedPersonForm
+    template_name = "placements/related_person_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["child"] = self.child
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.child = self.object
+        self.object = None
+        return super().post(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.child = self.object
+        self.object = None
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: forms.RelatedPersonForm) -> HttpResponse:
+        try:
+            services.related_person_create(
+                user=self.request.user, child=self.child, person=form.save(commit=False)
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The person has been added."))
+        return redirect("placements:child_detail", pk=self.child.pk)
+
+
+class RelatedPersonUpdateView(PolicyObjectMixin, UpdateView):
+    policy_model = RelatedPerson
+    policy_action = CHANGE
+    form_class = forms.RelatedPersonForm
+    template_name = "placements/related_person_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["child"] = self.object.child
+        return context
+
+    def form_valid(self, form: forms.RelatedPersonForm) -> HttpResponse:
+        before = services.snapshot(RelatedPerson.objects.get(pk=self.object.pk))
+        try:
+            services.related_person_update(
+                user=self.request.user, person=form.save(commit=False), before=before
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The changes have been saved."))
+        return redirect("placements:child_detail", pk=self.object.child_id)
+
+
+def _placement_form_kwargs(user: Any, placement: Placement | None = None) -> dict[str, Any]:
+    """Units the user may place from and the caseworkers of those units; an existing
+    placement keeps its current unit and caseworker selectable."""
+    unit_ids = list(_editing_units(user).values_list("pk", flat=True))
+    caseworker_ids = Membership.objects.filter(
+        unit_id__in=unit_ids, role__in=[Role.CASEWORKER, Role.MANAGER]
+    ).values("user_id")
+    unit_q, user_q = Q(pk__in=unit_ids), Q(pk__in=caseworker_ids)
+    if placement is not None:
+        unit_q |= Q(pk=placement.placing_unit_id)
+        user_q |= Q(pk=placement.caseworker_id)
+    return {
+        "units": Unit.objects.filter(unit_q).select_related("principal"),
+        "caseworkers": User.objects.filter(user_q),
+    }
+
+
+class PlacementCreateView(PolicyObjectMixin, CreateView):
+    policy_model = Child
+    policy_action = CHANGE
+    policy_kwarg = "child_pk"
+    form_class = forms.PlacementForm
+    template_name = "placements/placement_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.previous = None
+        previous_id = request.GET.get("previous") or request.POST.get("previous")
+        if previous_id and previous_id.isdigit():
+            self.previous = get_or_404(request, Placement, action=CHANGE, pk=int(previous_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.child, self.object = self.object, None
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.child, self.object = self.object, None
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | _placement_form_kwargs(self.request.user)
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {"caseworker": self.request.user.pk}
+        unit = _editing_units(self.request.user).first()
+        if unit is not None:
+            initial["placing_unit"] = unit.pk
+        if self.previous is not None and self.previous.child_id == self.child.pk:
+            p = self.previous
+            initial.update(
+                legal_basis=p.legal_basis,
+                goal=p.goal,
+                wishes=p.wishes,
+                schooling=p.schooling,
+                responsibilities=p.responsibilities,
+                care_contact_name=p.care_contact_name,
+                care_contact_unit=p.care_contact_unit_id,
+            )
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(child=self.child, previous=self.previous)
+        return context
+
+    def form_valid(self, form: forms.PlacementForm) -> HttpResponse:
+        previous = (
+            self.previous if self.previous and self.previous.child_id == self.child.pk else None
+        )
+        try:
+            placement = services.placement_create(
+                user=self.request.user,
+                child=self.child,
+                placement=form.save(commit=False),
+                previous=previous,
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The placement has been registered."))
+        return redirect("placements:placement_detail", pk=placement.pk)
+
+
+class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
+    policy_model = Placement
+    template_name = "placements/placement_detail.html"
+    context_object_name = "placement"
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related(
+            "child__home_municipality__region",
+            "child__responsible_unit",
+            "placing_unit__principal",
+            "caseworker",
+            "provider_municipality",
+            "care_contact_unit__principal",
+            "previous",
+        ).prefetch_related("health_examinations__unit", "child__placements")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from domain import deadlines
+        from domain import placements as rules
+
+        context = super().get_context_data(**kwargs)
+        p = self.object
+        rule_set = p.child.home_municipality.rule_set
+        today = timezone.localdate()
+        exams = list(p.health_examinations.all())
+        for exam in exams:
+            exam.deadline = deadlines.health_exam_offer(
+                initiated_on=exam.initiated_on,
+                offered_on=exam.offered_on
+                or (exam.initiated_on if exam.unnecessary_reason else None),
+                rule_set=rule_set,
+            )
+            exam.deadline_status = exam.deadline.status(today=today, due_soon_days=7)
+        acute_deadline = None
+        if p.is_acute and p.actual_start:
+            acute_deadline = deadlines.acute_settlement(
+                actual_start=p.actual_start, settled_on=None, rule_set=rule_set
+            )
+        can_edit = visible_children(self.request.user, CHANGE).filter(pk=p.child_id).exists()
+        next_placement = Placement.objects.filter(previous=p).first()
+        context.update(
+            show_details=child_details_visible(self.request.user, p.child),
+            can_edit=can_edit,
+            exams=exams,
+            missing_exam_kinds=[
+                (k, label)
+                for k, label in HealthExamination.Kind.choices
+                if k not in {e.kind for e in exams}
+            ],
+            acute_deadline=acute_deadline,
+            needs_power_of_attorney=rules.requires_power_of_attorney(
+                legal_basis=rules.LegalBasis(p.legal_basis),
+                form=rules.PlacementForm(p.form),
+                birth_date=p.child.birth_date,
+                on=p.start_date,
+            ),
+            missing_record=rules.missing_record_fields(p.facts()),
+            follow_up_limit=(
+                add_months(p.actual_end, rule_set.post_placement_followup_months)
+                if p.actual_end
+                else None
+            ),
+            next_placement=next_placement,
+            agreement=getattr(p, "agreement", None) if hasattr(p, "agreement") else None,
+            moves=[(target, Placement.Status(target).label) for target in p.allowed_moves],
+            today=today,
+        )
+        return context
+
+
+class PlacementUpdateView(PolicyObjectMixin, UpdateView):
+    policy_model = Placement
+    policy_action = CHANGE
+    form_class = forms.PlacementForm
+    template_name = "placements/placement_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs() | _placement_form_kwargs(self.request.user)
+        # Keep the current values selectable even if they are outside today's choices.
+        kwargs["units"] = (
+            kwargs["units"] | Unit.objects.filter(pk=self.object.placing_unit_id)
+        ).distinct()
+        kwargs["caseworkers"] = (
+            kwargs["caseworkers"] | User.objects.filter(pk=self.object.caseworker_id)
+        ).distinct()
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["child"] = self.object.child
+        return context
+
+    def form_valid(self, form: forms.PlacementForm) -> HttpResponse:
+        before = services.snapshot(Placement.objects.get(pk=self.object.pk))
+        try:
+            services.placement_update(
+                user=self.request.user, placement=form.save(commit=False), before=before
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The changes have been saved."))
+        return redirect("placements:placement_detail", pk=self.object.pk)
+
+
+class PlacementTransitionView(PolicyObjectMixin, FormView):
+    """GET shows a confirmation step; POST makes the move."""
+
+    policy_model = Placement
+    policy_action = CHANGE
+    form_class = forms.TransitionForm
+    template_name = "placements/placement_transition.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.target = kwargs["target"]
+        if self.target not in Placement.Status.values:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"target": self.target}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            placement=self.object,
+            target=self.target,
+            target_label=Placement.Status(self.target).label,
+        )
+        return context
+
+    def form_valid(self, form: forms.TransitionForm) -> HttpResponse:
+        try:
+            services.placement_transition(
+                user=self.request.user,
+                placement=self.object,
+                target=self.target,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data.get("reason", ""),
+                follow_up_until=form.cleaned_data.get("follow_up_until"),
+            )
+        except RuleViolation as violation:
+            if violation.field == "end_date":
+                violation.field = "on"
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        if self.target == Placement.Status.ENDED:
+            messages.warning(
+                self.request,
+                _(
+                    "The placement has ended. A SIP meeting for the next step (the move home or "
+                    "to another placement) is needed."
+                ),
+            )
+        else:
+            messages.success(self.request, _("The status has been changed."))
+        return redirect("placements:placement_detail", pk=self.object.pk)
+
+
+class HealthExamCreateView(PolicyObjectMixin, CreateView):
+    policy_model = Placement
+    policy_action = CHANGE
+    policy_kwarg = "placement_pk"
+    form_class = forms.HealthExaminationForm
+    template_name = "placements/health_exam_form.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.placement, self.object = self.object, None
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.placement, self.object = self.object, None
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"kind": self.request.GET.get("kind"), "initiated_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["placement"] = self.placement
+        return context
+
+    def form_valid(self, form: forms.HealthExaminationForm) -> HttpResponse:
+        exam = form.save(commit=False)
+        if self.placement.health_examinations.filter(kind=exam.kind).exists():
+            form.add_error("kind", _("This examination is already registered for the placement."))
+            return self.form_invalid(form)
+        try:
+            services.health_exam_save(
+                user=self.request.user, placement=self.placement, exam=exam, before=None
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The health examination has been saved."))
+        return redirect("placements:placement_detail", pk=self.placement.pk)
+
+
+class HealthExamUpdateView(PolicyObjectMixin, UpdateView):
+    policy_model = HealthExamination
+    policy_action = CHANGE
+    form_class = forms.HealthExaminationForm
+    template_name = "placements/health_exam_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["placement"] = self.object.placement
+        return context
+
+    def form_valid(self, form: forms.HealthExaminationForm) -> HttpResponse:
+        before = services.snapshot(HealthExamination.objects.get(pk=self.object.pk))
+        try:
+            services.health_exam_save(
+                user=self.request.user,
+                placement=self.object.placement,
+                exam=form.save(commit=False),
+                before=before,
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The health examination has been saved."))
+        return redirect("placements:placement_detail", pk=self.object.placement_id)

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from organisations.models import Principal, Unit
+from placements.models import Placement
+
+from .models import Consent, Intervention, Invitation, MeetingParticipant, SipMeeting
+
+
+def _units() -> Any:
+    return Unit.objects.select_related("principal").order_by(
+        "principal__kind", "principal__name", "name"
+    )
+
+
+class SipForm(forms.Form):
+    need_noticed_on = forms.DateField(
+        label=_("Need for coordination noticed on"), widget=DateInput()
+    )
+    need_description = forms.CharField(
+        label=_("Why coordination is needed"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    initiating_unit = forms.ModelChoiceField(
+        label=_("Initiating unit"), queryset=Unit.objects.none()
+    )
+    placements = forms.ModelMultipleChoiceField(
+        label=_("Linked placements"),
+        queryset=Placement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, units: Any, placements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["initiating_unit"].queryset = units
+        self.fields["placements"].queryset = placements
+
+
+class ConsentForm(forms.ModelForm):
+    scope_units = forms.ModelMultipleChoiceField(
+        label=_("Parties covered by the consent"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty when the consent covers every invited party."),
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["given_by_kind", "guardian", "form", "given_on", "scope"]
+        widgets = {"given_on": DateInput(), "scope": forms.Textarea({"rows": 2})}
+
+    def __init__(self, *args: Any, guardians: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians
+        self.fields["scope_units"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("given_by_kind") == Consent.GivenBy.GUARDIAN and not cleaned.get("guardian"):
+            self.add_error("guardian", _("Choose the guardian who gave the consent."))
+        return cleaned
+
+
+class RevocationForm(forms.Form):
+    revoked_on = forms.DateField(label=_("Revoked on"), widget=DateInput())
+    revoked_by_name = forms.CharField(label=_("Revoked by"), max_length=200)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
+
+
+class InvitationForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Invite units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    external_name = forms.CharField(
+        label=_("Other participant (name and role)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example staff of the foster home or HVB."),
+    )
+    invited_on = forms.DateField(label=_("Invited on"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = _units()
+
+
+class InvitationResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (Invitation.Response.ACCEPTED, _("Accept")),
+            (Invitation.Response.DECLINED, _("Decline")),
+            (Invitation.Response.FORWARDED, _("Forward to the right unit")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    forward_to = forms.ModelChoiceField(
+        label=_("Forward to"), queryset=Unit.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forward_to"].queryset = _units()
+
+
+class MeetingScheduleForm(forms.ModelForm):
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = SipMeeting
+        fields = [
+            "kind",
+            "scheduled_on",
+            "scheduled_time",
+            "place",
+            "video_link",
+            "individual_offered_on",
+        ]
+        widgets = {
+            "scheduled_on": DateInput(),
+            "scheduled_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "individual_offered_on": DateInput(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("place") and not cleaned.get("video_link"):
+            self.add_error("place", _("Enter a place or a video link."))
+        return cleaned
+
+
+class MeetingHeldForm(forms.Form):
+    started_at = forms.DateTimeField(
+        label=_("Started at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ended_at = forms.DateTimeField(
+        label=_("Ended at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    individual_offered_on = forms.DateField(
+        label=_("The child and guardians were offered to take part on"),
+        required=False,
+        widget=DateInput(),
+    )
+    child_views = forms.CharField(
+        label=_("The child's views"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    needs = forms.CharField(
+        label=_("The child's needs"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    overall_responsible_unit = forms.ModelChoiceField(
+        label=_("Overall responsibility for the plan"), queryset=Unit.objects.none(), required=False
+    )
+    next_follow_up_on = forms.DateField(
+        label=_("Next follow-up"), required=False, widget=DateInput()
+    )
+    care_contact_name = forms.CharField(
+        label=_("Permanent care contact (name)"), required=False, max_length=200
+    )
+    care_contact_unit = forms.ModelChoiceField(
+        label=_("Care contact's unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["overall_responsible_unit"].queryset = _units()
+        self.fields["care_contact_unit"].queryset = _units().filter(
+            principal__kind=Principal.Kind.REGION
+        )
+
+
+class ParticipantForm(forms.Form):
+    # initial = the first choice, so an untouched extra row counts as unchanged (and is skipped).
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=MeetingParticipant.Kind.choices,
+        initial=MeetingParticipant.Kind.STAFF,
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    unit_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    related_person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class InterventionForm(forms.Form):
+    description = forms.CharField(label=_("Intervention"), max_length=500)
+    responsible_kind = forms.ChoiceField(
+        label=_("Responsible"),
+        choices=Intervention.ResponsibleKind.choices,
+        initial=Intervention.ResponsibleKind.UNIT,  # as ParticipantForm.kind
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"), queryset=Unit.objects.none(), required=False
+    )
+    responsible_name = forms.CharField(
+        label=_("Responsible (name)"), required=False, max_length=200
+    )
+    is_health_care = forms.BooleanField(label=_("Health care"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = _units()
+
+
+ParticipantFormSet = formset_factory(ParticipantForm, extra=2)
+InterventionFormSet = formset_factory(InterventionForm, extra=3)

@@ -1,0 +1,133 @@
+"""Access to SIPs. A SIP is visible to those who see the child as its own case (the
+responsible and placing units), to the initiating unit, and to invited units from the
+invitation on — unless a consent revocation concerning that unit has taken effect (R-SIP-2:
+a revoked consent stops further sharing). Invited units also see the child through
+``placements.policy.CHILD_ACCESS``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from core.policy import VIEW, Actor, register
+from placements.models import Child
+from placements.policy import CASE_ROLES, CHILD_ACCESS, EDIT_ROLES, own_children_q
+from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
+
+from .models import (
+    Consent,
+    ConsentRevocation,
+    Invitation,
+    PlanVersion,
+    Sip,
+    SipMeeting,
+)
+
+RESPOND = "respond"
+ACTIVE_RESPONSES = (Invitation.Response.PENDING, Invitation.Response.ACCEPTED)
+
+
+def invited_sip_ids(unit_ids: set[int]) -> QuerySet[Any]:
+    """SIPs with a live invitation to one of the units and no revocation in force for it."""
+    revoked = ConsentRevocation.objects.filter(
+        consent__sip_id=OuterRef("sip_id"),
+        effective_from__lte=timezone.localdate(),
+        units=OuterRef("unit_id"),
+    )
+    return (
+        Invitation.objects.filter(unit_id__in=unit_ids, response__in=ACTIVE_RESPONSES)
+        .filter(~Exists(revoked))
+        .values("sip_id")
+    )
+
+
+def _sip_q(actor: Actor, action: str) -> Q:
+    roles = CASE_ROLES if action in (VIEW, RESPOND) else EDIT_ROLES
+    units = actor.unit_ids(*roles)
+    if action == RESPOND:
+        return Q(pk__in=invited_sip_ids(units))
+    own = Q(child__in=Child.objects.filter(own_children_q(units)).values("pk")) | Q(
+        initiating_unit_id__in=units
+    )
+    if action == VIEW:
+        own |= Q(pk__in=invited_sip_ids(units))
+    return own
+
+
+@register(Sip)
+def _sip_scope(actor: Actor, action: str) -> QuerySet[Sip]:
+    if not actor.grants:
+        return Sip.objects.none()
+    return Sip.objects.filter(_sip_q(actor, action))
+
+
+def _sip_ids(actor: Actor, action: str) -> QuerySet[Any]:
+    return _sip_scope(actor, action).values("pk")
+
+
+@register(Consent)
+def _consent_scope(actor: Actor, action: str) -> QuerySet[Consent]:
+    return Consent.objects.filter(sip_id__in=_sip_ids(actor, action))
+
+
+@register(Invitation)
+def _invitation_scope(actor: Actor, action: str) -> QuerySet[Invitation]:
+    if action == RESPOND:
+        units = actor.unit_ids(*CASE_ROLES)
+        return Invitation.objects.filter(unit_id__in=units, sip_id__in=_sip_ids(actor, RESPOND))
+    return Invitation.objects.filter(sip_id__in=_sip_ids(actor, action))
+
+
+@register(SipMeeting)
+def _meeting_scope(actor: Actor, action: str) -> QuerySet[SipMeeting]:
+    return SipMeeting.objects.filter(sip_id__in=_sip_ids(actor, action))
+
+
+@register(PlanVersion)
+def _plan_scope(actor: Actor, action: str) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(sip_id__in=_sip_ids(actor, action))
+
+
+def _child_via_sip(actor: Actor) -> Q:
+    units = actor.unit_ids(*CASE_ROLES)
+    return Q(
+        pk__in=Sip.objects.filter(
+            Q(pk__in=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
+        ).values("child_id")
+    )
+
+
+CHILD_ACCESS.append(_child_via_sip)
+
+
+def _timeline(child: Any, user: Any) -> list[TimelineEntry]:
+    from core.policy import visible
+
+    entries = []
+    for sip in visible(user, Sip).filter(child=child).prefetch_related("meetings"):
+        entries.append(
+            TimelineEntry(
+                on=sip.need_noticed_on,
+                kind="sip",
+                title=str(sip),
+                detail="SIP",
+                url=reverse("sip:sip_detail", args=[sip.pk]),
+            )
+        )
+        for meeting in sip.meetings.all():
+            entries.append(
+                TimelineEntry(
+                    on=meeting.scheduled_on,
+                    kind="sip_meeting",
+                    title=str(meeting),
+                    detail="SIP",
+                    url=reverse("sip:sip_detail", args=[sip.pk]),
+                )
+            )
+    return entries
+
+
+TIMELINE_PROVIDERS.append(_timeline)

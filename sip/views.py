@@ -1,0 +1,518 @@
+"""SIP views: thin; the policy fetches, services write, domain rules come back as form errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from core.audit import audit_record
+from core.forms import add_rule_error
+from core.models import AuditAction
+from core.pdf import pdf_response
+from core.policy import CHANGE, VIEW, actor_for, units_acted_for, visible
+from core.viewmixins import PolicyObjectMixin
+from domain import deadlines
+from domain.errors import RuleViolation
+from organisations.models import Principal, Unit
+from placements.models import Child, RelatedPerson
+from placements.policy import CASE_ROLES, child_details_visible
+
+from . import forms, services
+from .models import Consent, Invitation, MeetingParticipant, PlanVersion, Sip, SipMeeting
+from .policy import RESPOND
+
+STEP_LABELS = {
+    "assess_need": gettext_lazy("Assess the need"),
+    "consent": gettext_lazy("Consent"),
+    "prepare": gettext_lazy("Prepare with the individual"),
+    "invite": gettext_lazy("Invite"),
+    "draw_up": gettext_lazy("Draw up the SIP"),
+    "follow_up": gettext_lazy("Follow up"),
+    "close": gettext_lazy("Close"),
+}
+
+
+class SipCreateView(PolicyObjectMixin, View):
+    policy_model = Child
+    policy_action = CHANGE
+    policy_kwarg = "child_pk"
+    template_name = "sip/sip_form.html"
+
+    def _form(self, data: Any = None) -> forms.SipForm:
+        return forms.SipForm(
+            data,
+            units=units_acted_for(self.request.user, *CASE_ROLES),
+            placements=self.object.placements.all(),
+            initial={
+                "need_noticed_on": timezone.localdate(),
+                "initiating_unit": units_acted_for(self.request.user, *CASE_ROLES).first(),
+            },
+        )
+
+    def get(self, request: HttpRequest, child_pk: int) -> HttpResponse:
+        return render(request, self.template_name, {"form": self._form(), "child": self.object})
+
+    def post(self, request: HttpRequest, child_pk: int) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            sip = services.sip_create(
+                user=request.user,
+                child=self.object,
+                initiating_unit=form.cleaned_data["initiating_unit"],
+                need_noticed_on=form.cleaned_data["need_noticed_on"],
+                need_description=form.cleaned_data["need_description"],
+                placements=list(form.cleaned_data["placements"]),
+            )
+            messages.success(request, _("The SIP has been created."))
+            return redirect("sip:sip_detail", pk=sip.pk)
+        return render(request, self.template_name, {"form": form, "child": self.object})
+
+
+class SipDetailView(PolicyObjectMixin, View):
+    policy_model = Sip
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related(
+            "child__home_municipality__region", "initiating_unit__principal"
+        ).prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("guardian", "revocation").prefetch_related(
+                    "scope_units", "revocation__units"
+                ),
+            ),
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related("unit__principal", "responded_by"),
+            ),
+            Prefetch("meetings", queryset=SipMeeting.objects.prefetch_related("participants")),
+            Prefetch(
+                "plan_versions",
+                queryset=PlanVersion.objects.select_related(
+                    "overall_responsible_unit", "meeting", "care_contact_unit"
+                ).prefetch_related("interventions__responsible_unit"),
+            ),
+            "placements",
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        sip = self.object
+        today = timezone.localdate()
+        rule_set = sip.child.home_municipality.rule_set
+        meetings = list(sip.meetings.all())
+        first_held = next((m for m in meetings if m.is_held), None)
+        first_deadline = deadlines.sip_first_meeting(
+            noticed_on=sip.need_noticed_on,
+            held_on=timezone.localdate(first_held.started_at) if first_held else None,
+            rule_set=rule_set,
+        )
+        progress = services.sip_progress(sip, today=today)
+        actor = actor_for(request.user)
+        my_units = actor.unit_ids(*CASE_ROLES)
+        plans = list(sip.plan_versions.all())
+        has_region_contact = sip.child.placements.filter(
+            care_contact_unit__principal__kind=Principal.Kind.REGION
+        ).exists() or any(
+            inv.unit
+            and inv.unit.principal.kind == Principal.Kind.REGION
+            and inv.response == Invitation.Response.ACCEPTED
+            for inv in sip.invitations.all()
+        )
+        context = {
+            "sip": sip,
+            "child": sip.child,
+            "show_details": child_details_visible(request.user, sip.child),
+            "steps": [(STEP_LABELS[s], done) for s, done in progress.steps()],
+            "consent_valid": progress.consent_valid,
+            "first_deadline": first_deadline,
+            "first_deadline_status": first_deadline.status(today=today, due_soon_days=7),
+            "meetings": meetings,
+            "plans": plans,
+            "latest_plan": plans[-1] if plans else None,
+            "can_edit": visible(request.user, Sip, CHANGE).filter(pk=sip.pk).exists(),
+            "my_pending": [
+                inv
+                for inv in sip.invitations.all()
+                if inv.unit_id in my_units and inv.response == Invitation.Response.PENDING
+            ],
+            "propose_primary_care": not has_region_contact,
+        }
+        audit_record(action=AuditAction.VIEW, request=request, obj=sip)
+        return render(request, "sip/sip_detail.html", context)
+
+
+class ConsentCreateView(PolicyObjectMixin, View):
+    policy_model = Sip
+    policy_action = CHANGE
+    policy_kwarg = "sip_pk"
+
+    def _form(self, data: Any = None) -> forms.ConsentForm:
+        return forms.ConsentForm(
+            data,
+            guardians=RelatedPerson.objects.filter(child=self.object.child, kind="guardian"),
+            units=Unit.objects.filter(sip_invitations__sip=self.object).distinct(),
+            initial={"given_on": timezone.localdate()},
+        )
+
+    def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        return render(request, "sip/consent_form.html", {"form": self._form(), "sip": self.object})
+
+    def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                services.consent_record(
+                    user=request.user,
+                    sip=self.object,
+                    given_by_kind=form.cleaned_data["given_by_kind"],
+                    guardian=form.cleaned_data.get("guardian"),
+                    form=form.cleaned_data["form"],
+                    given_on=form.cleaned_data["given_on"],
+                    scope=form.cleaned_data["scope"],
+                    scope_units=list(form.cleaned_data["scope_units"]),
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The consent has been recorded."))
+                return redirect("sip:sip_detail", pk=self.object.pk)
+        return render(request, "sip/consent_form.html", {"form": form, "sip": self.object})
+
+
+class ConsentRevokeView(PolicyObjectMixin, View):
+    policy_model = Consent
+    policy_action = CHANGE
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.RevocationForm(
+            initial={"revoked_on": timezone.localdate(), "effective_from": timezone.localdate()}
+        )
+        return render(request, "sip/revoke_form.html", {"form": form, "consent": self.object})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.RevocationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consent_revoke(user=request.user, consent=self.object, **form.cleaned_data)
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The consent has been revoked. The parties it concerns lose access to the SIP."
+                    ),
+                )
+                return redirect("sip:sip_detail", pk=self.object.sip_id)
+        return render(request, "sip/revoke_form.html", {"form": form, "consent": self.object})
+
+
+class InvitationCreateView(PolicyObjectMixin, View):
+    policy_model = Sip
+    policy_action = CHANGE
+    policy_kwarg = "sip_pk"
+
+    def _context(self, form: forms.InvitationForm) -> dict[str, Any]:
+        child = self.object.child
+        has_contact = child.placements.filter(
+            care_contact_unit__principal__kind=Principal.Kind.REGION
+        ).exists()
+        return {
+            "form": form,
+            "sip": self.object,
+            "propose_primary_care": not has_contact,
+            "primary_care_units": Unit.objects.filter(kind=Unit.Kind.PRIMARY_CARE),
+        }
+
+    def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        form = forms.InvitationForm(initial={"invited_on": timezone.localdate()})
+        return render(request, "sip/invitation_form.html", self._context(form))
+
+    def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        form = forms.InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invitation_create(
+                    user=request.user,
+                    sip=self.object,
+                    units=list(form.cleaned_data["units"]),
+                    external_name=form.cleaned_data["external_name"],
+                    invited_on=form.cleaned_data["invited_on"],
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The invitations have been sent."))
+                return redirect("sip:sip_detail", pk=self.object.pk)
+        return render(request, "sip/invitation_form.html", self._context(form))
+
+
+class InvitationInboxView(View):
+    """Invitations to the user's units, newest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        units = actor_for(request.user).unit_ids(*CASE_ROLES)
+        invitations = (
+            visible(request.user, Invitation, RESPOND)
+            .filter(unit_id__in=units)
+            .select_related("sip__child", "unit", "invited_by")
+            .order_by("-invited_on", "-pk")[:200]
+        )
+        return render(request, "sip/invitation_inbox.html", {"invitations": invitations})
+
+
+class InvitationRespondView(PolicyObjectMixin, View):
+    policy_model = Invitation
+    policy_action = RESPOND
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.InvitationResponseForm()
+        return render(
+            request, "sip/invitation_respond.html", {"form": form, "invitation": self.object}
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.InvitationResponseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invitation_respond(
+                    user=request.user,
+                    invitation=self.object,
+                    response=form.cleaned_data["response"],
+                    note=form.cleaned_data["note"],
+                    forward_to=form.cleaned_data.get("forward_to"),
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("Your answer has been saved."))
+                if visible(request.user, Sip).filter(pk=self.object.sip_id).exists():
+                    return redirect("sip:sip_detail", pk=self.object.sip_id)
+                return redirect("sip:invitation_inbox")
+        return render(
+            request, "sip/invitation_respond.html", {"form": form, "invitation": self.object}
+        )
+
+
+class MeetingCreateView(PolicyObjectMixin, View):
+    policy_model = Sip
+    policy_action = CHANGE
+    policy_kwarg = "sip_pk"
+
+    def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        kind = "initial" if not self.object.meetings.exists() else "follow_up"
+        form = forms.MeetingScheduleForm(initial={"kind": kind})
+        return render(request, "sip/meeting_form.html", {"form": form, "sip": self.object})
+
+    def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        form = forms.MeetingScheduleForm(request.POST)
+        if form.is_valid():
+            services.meeting_schedule(
+                user=request.user, sip=self.object, meeting=form.save(commit=False)
+            )
+            messages.success(request, _("The meeting has been scheduled."))
+            return redirect("sip:sip_detail", pk=self.object.pk)
+        return render(request, "sip/meeting_form.html", {"form": form, "sip": self.object})
+
+
+def _participant_initial(meeting: SipMeeting) -> list[dict[str, Any]]:
+    sip = meeting.sip
+    rows: list[dict[str, Any]] = [
+        {"kind": MeetingParticipant.Kind.CHILD, "name": sip.child.full_name, "attended": True}
+    ]
+    for person in sip.child.related_persons.all():
+        rows.append(
+            {
+                "kind": person.kind,
+                "name": person.name,
+                "attended": person.kind == "guardian",
+                "related_person_id": person.pk,
+            }
+        )
+    for inv in sip.invitations.select_related("unit"):
+        if inv.response in (Invitation.Response.PENDING, Invitation.Response.ACCEPTED):
+            rows.append(
+                {
+                    "kind": MeetingParticipant.Kind.STAFF
+                    if inv.unit_id
+                    else MeetingParticipant.Kind.OTHER,
+                    "name": inv.unit.name if inv.unit_id else inv.external_name,
+                    "attended": True,
+                    "unit_id": inv.unit_id,
+                }
+            )
+    return rows
+
+
+class MeetingHeldView(PolicyObjectMixin, View):
+    """Record a meeting as held, with attendance and the plan version it produces."""
+
+    policy_model = SipMeeting
+    policy_action = CHANGE
+
+    def _render(
+        self, request: HttpRequest, form: Any, participants: Any, interventions: Any
+    ) -> HttpResponse:
+        return render(
+            request,
+            "sip/meeting_held.html",
+            {
+                "form": form,
+                "participants": participants,
+                "interventions": interventions,
+                "meeting": self.object,
+                "sip": self.object.sip,
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
+        latest = meeting.sip.plan_versions.order_by("-number").first()
+        start = datetime.combine(
+            meeting.scheduled_on, meeting.scheduled_time or datetime.min.time()
+        )
+        form = forms.MeetingHeldForm(
+            initial={
+                "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+                "individual_offered_on": meeting.individual_offered_on,
+                "needs": latest.needs if latest else "",
+                "overall_responsible_unit": latest.overall_responsible_unit_id
+                if latest
+                else meeting.sip.initiating_unit_id,
+            }
+        )
+        participants = forms.ParticipantFormSet(prefix="p", initial=_participant_initial(meeting))
+        interventions = forms.InterventionFormSet(
+            prefix="i",
+            initial=[
+                {
+                    "description": i.description,
+                    "responsible_kind": i.responsible_kind,
+                    "responsible_unit": i.responsible_unit_id,
+                    "responsible_name": i.responsible_name,
+                    "is_health_care": i.is_health_care,
+                }
+                for i in (latest.interventions.all() if latest else [])
+            ],
+        )
+        return self._render(request, form, participants, interventions)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.MeetingHeldForm(request.POST)
+        participants = forms.ParticipantFormSet(request.POST, prefix="p")
+        interventions = forms.InterventionFormSet(request.POST, prefix="i")
+        if form.is_valid() and participants.is_valid() and interventions.is_valid():
+            sip = self.object.sip
+            units = {u.pk: u for u in Unit.objects.all()}
+            persons = {p.pk: p for p in sip.child.related_persons.all()}
+            try:
+                services.meeting_record_held(
+                    user=request.user,
+                    meeting=self.object,
+                    started_at=form.cleaned_data["started_at"],
+                    ended_at=form.cleaned_data["ended_at"],
+                    individual_offered_on=form.cleaned_data["individual_offered_on"],
+                    child_views=form.cleaned_data["child_views"],
+                    participants=[
+                        services.ParticipantData(
+                            kind=row["kind"],
+                            name=row["name"],
+                            unit=units.get(row.get("unit_id") or 0),
+                            related_person=persons.get(row.get("related_person_id") or 0),
+                            attended=row.get("attended", False),
+                        )
+                        for row in participants.cleaned_data
+                        if row and row.get("name")
+                    ],
+                    needs=form.cleaned_data["needs"],
+                    interventions=[
+                        services.InterventionData(
+                            description=row["description"],
+                            responsible_kind=row["responsible_kind"],
+                            responsible_unit=row.get("responsible_unit"),
+                            responsible_name=row.get("responsible_name", ""),
+                            is_health_care=row.get("is_health_care", False),
+                        )
+                        for row in interventions.cleaned_data
+                        if row and row.get("description")
+                    ],
+                    overall_responsible_unit=form.cleaned_data["overall_responsible_unit"],
+                    next_follow_up_on=form.cleaned_data["next_follow_up_on"],
+                    care_contact_name=form.cleaned_data["care_contact_name"],
+                    care_contact_unit=form.cleaned_data["care_contact_unit"],
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The meeting and the plan have been saved."))
+                return redirect("sip:sip_detail", pk=sip.pk)
+        return self._render(request, form, participants, interventions)
+
+
+class PlanCompareView(PolicyObjectMixin, View):
+    """Two versions of the plan side by side (default: the two latest)."""
+
+    policy_model = Sip
+    policy_kwarg = "sip_pk"
+
+    def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
+        versions = list(
+            self.object.plan_versions.select_related("overall_responsible_unit").prefetch_related(
+                "interventions__responsible_unit"
+            )
+        )
+        by_number = {v.number: v for v in versions}
+
+        def pick(name: str, default: int) -> PlanVersion | None:
+            raw = request.GET.get(name, "")
+            return by_number.get(int(raw)) if raw.isdigit() else by_number.get(default)
+
+        latest = versions[-1].number if versions else 0
+        left, right = pick("a", latest - 1), pick("b", latest)
+        audit_record(
+            action=AuditAction.VIEW, request=request, obj=self.object, details={"compare": True}
+        )
+        return render(
+            request,
+            "sip/plan_compare.html",
+            {"sip": self.object, "versions": versions, "left": left, "right": right},
+        )
+
+
+class SipPdfView(PolicyObjectMixin, View):
+    """A printable SIP for the family, in Swedish, without cost information."""
+
+    policy_model = Sip
+    policy_action = VIEW
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        sip = self.object
+        plan = (
+            sip.plan_versions.select_related(
+                "overall_responsible_unit", "meeting", "care_contact_unit"
+            )
+            .order_by("-number")
+            .first()
+        )
+        context = {
+            "sip": sip,
+            "child": sip.child,
+            "show_details": child_details_visible(request.user, sip.child),
+            "plan": plan,
+            "interventions": plan.interventions.select_related("responsible_unit") if plan else [],
+            "participants": plan.meeting.participants.all() if plan else [],
+            "today": timezone.localdate(),
+        }
+        audit_record(action=AuditAction.DOWNLOAD, request=request, obj=sip, details={"pdf": "sip"})
+        return pdf_response(
+            "sip/sip_pdf.html", context, filename=f"SIP-{sip.pk}.pdf", request=request
+        )

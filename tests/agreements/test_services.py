@@ -1,0 +1,802 @@
+"""The agreements services: the cost meeting (R-MEET-1, R-MEET-2), the draft and its split
+(R-COST-1..3), sending for signature, versions (R-COST-4) and the placement start (R-PLAC-2).
+
+Every refusal leaves nothing behind: no row and no audit row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from agreements import selectors, services
+from agreements.models import (
+    Agreement,
+    AgreementLine,
+    AgreementVersion,
+    CostMeeting,
+    CostMeetingParticipant,
+)
+from core.models import AuditAction
+from domain.agreements import AgreementStatus
+from domain.errors import RuleViolation
+from domain.rulesets import VASTRA_GOTALAND
+from placements import services as placement_services
+from placements.models import Placement
+from tests.agreements.conftest import (
+    HELD_ON,
+    SIP_ENDED,
+    at,
+    lines_for,
+    sign,
+    staff,
+    version_data,
+)
+from tests.factories import UserFactory
+from tests.placements.factories import ChildFactory, PlacementFactory
+from tests.sip.factories import SipFactory, SipMeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_model_statuses_mirror_the_domain():
+    assert {s.value for s in AgreementVersion.Status} == {s.value for s in AgreementStatus}
+
+
+def test_principals_of_a_municipal_placement_are_the_municipality_and_its_region(
+    placement, goteborg, region
+):
+    assert services.principals_of(placement) == (goteborg, region)
+
+
+# --- the cost meeting -------------------------------------------------------------------------
+
+
+def _create_meeting(placement, sip_meeting, user, participants, *, started_at=None, ended_at=None):
+    started_at = started_at or at(HELD_ON, 13)
+    return services.cost_meeting_create(
+        user=user,
+        placement=placement,
+        sip_meeting=sip_meeting,
+        started_at=started_at,
+        ended_at=ended_at,
+        place="Stadshuset",
+        participants=participants,
+    )
+
+
+def _nothing_stored(audit) -> None:
+    assert CostMeeting.objects.count() == 0
+    assert CostMeetingParticipant.objects.count() == 0
+    assert audit.new() == []
+
+
+def test_a_cost_meeting_with_staff_of_both_principals_is_stored_with_an_audit_row(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, goteborg, region, audit
+):
+    meeting = _create_meeting(
+        placement,
+        sip_meeting,
+        gbg_caseworker,
+        staff(gbg_caseworker, bup_clinician),
+        ended_at=at(HELD_ON, 14),
+    )
+
+    assert meeting.sip_meeting == sip_meeting
+    assert meeting.started_at == at(HELD_ON, 13)
+    assert set(meeting.participant_rows.values_list("user_id", "principal_id")) == {
+        (gbg_caseworker.pk, goteborg.pk),
+        (bup_clinician.pk, region.pk),
+    }
+    [event] = audit.new()
+    assert event.action == AuditAction.CREATE
+    assert event.object_type == "agreements.costmeeting"
+    assert event.object_id == str(meeting.pk)
+    assert event.child_id == placement.child_id
+
+
+def test_a_participant_chosen_twice_is_stored_once(
+    placement, sip_meeting, gbg_caseworker, bup_clinician
+):
+    meeting = _create_meeting(
+        placement,
+        sip_meeting,
+        gbg_caseworker,
+        staff(gbg_caseworker, bup_clinician, gbg_caseworker),
+    )
+
+    assert meeting.participant_rows.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["child", "guardian", "close_person"])
+def test_r_meet_2_the_family_is_refused_by_the_service_and_nothing_is_stored(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, audit, kind
+):
+    """R-MEET-2: "Den enskilde medverkar inte!" — even next to staff of both principals."""
+    audit.mark()
+    participants = [
+        *staff(gbg_caseworker, bup_clinician),
+        services.ParticipantChoice(kind=kind),
+    ]
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(placement, sip_meeting, gbg_caseworker, participants)
+
+    assert exc.value.rule == "R-MEET-2"
+    _nothing_stored(audit)
+
+
+def test_r_meet_2_staff_of_a_third_principal_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, mdl_caseworker, audit
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement,
+            sip_meeting,
+            gbg_caseworker,
+            staff(gbg_caseworker, bup_clinician, mdl_caseworker),
+        )
+
+    assert exc.value.rule == "R-MEET-2"
+    _nothing_stored(audit)
+
+
+def test_r_meet_2_a_user_of_no_unit_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, audit
+):
+    outsider = UserFactory()
+    audit.mark()
+
+    with pytest.raises(RuleViolation):
+        _create_meeting(
+            placement, sip_meeting, gbg_caseworker, staff(gbg_caseworker, bup_clinician, outsider)
+        )
+
+    _nothing_stored(audit)
+
+
+@pytest.mark.parametrize("who", ["gbg_caseworker", "bup_clinician"])
+def test_r_meet_2_one_participant_from_each_principal_is_required(
+    request, placement, sip_meeting, gbg_caseworker, audit, who
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(placement, sip_meeting, gbg_caseworker, staff(request.getfixturevalue(who)))
+
+    assert exc.value.rule == "R-MEET-3"
+    _nothing_stored(audit)
+
+
+def test_r_meet_1_a_sip_meeting_not_yet_held_is_refused(
+    placement, sip, gbg_caseworker, bup_clinician, audit
+):
+    scheduled = SipMeetingFactory(sip=sip, scheduled_on=date(2026, 5, 20))
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement,
+            scheduled,
+            gbg_caseworker,
+            staff(gbg_caseworker, bup_clinician),
+            started_at=at(date(2026, 5, 21), 13),
+        )
+
+    assert exc.value.rule == "R-MEET-1"
+    _nothing_stored(audit)
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    [SIP_ENDED - timedelta(days=1), at(HELD_ON, 9), SIP_ENDED],
+    ids=["day-before", "during-the-sip-meeting", "when-it-ended"],
+)
+def test_r_meet_1_a_cost_meeting_before_the_sip_meeting_ended_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, audit, started_at
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement,
+            sip_meeting,
+            gbg_caseworker,
+            staff(gbg_caseworker, bup_clinician),
+            started_at=started_at,
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "started_at")
+    _nothing_stored(audit)
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    [SIP_ENDED + timedelta(minutes=1), at(HELD_ON, 16), at(date(2026, 5, 14), 9)],
+    ids=["one-minute-after", "same-day-later", "another-day"],
+)
+def test_r_meet_1_a_cost_meeting_after_the_sip_meeting_ended_is_stored(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, started_at
+):
+    meeting = _create_meeting(
+        placement,
+        sip_meeting,
+        gbg_caseworker,
+        staff(gbg_caseworker, bup_clinician),
+        started_at=started_at,
+    )
+
+    assert CostMeeting.objects.get() == meeting
+
+
+def test_r_meet_1_the_sip_meeting_must_be_one_of_the_childs(
+    placement, gbg_caseworker, bup_clinician, gbg_social, bup, goteborg, audit
+):
+    other_child = ChildFactory(home_municipality=goteborg, responsible_unit=gbg_social)
+    other_sip = SipFactory(child=other_child, initiating_unit=gbg_social)
+    other_meeting = SipMeetingFactory(
+        sip=other_sip, started_at=at(HELD_ON, 8), ended_at=at(HELD_ON, 9)
+    )
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement, other_meeting, gbg_caseworker, staff(gbg_caseworker, bup_clinician)
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "sip_meeting")
+    _nothing_stored(audit)
+
+
+def test_a_cost_meeting_ending_before_it_starts_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, audit
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation):
+        _create_meeting(
+            placement,
+            sip_meeting,
+            gbg_caseworker,
+            staff(gbg_caseworker, bup_clinician),
+            started_at=at(HELD_ON, 14),
+            ended_at=at(HELD_ON, 13),
+        )
+
+    _nothing_stored(audit)
+
+
+# --- the draft and its split --------------------------------------------------------------------
+
+
+def _save(placement, cost_meeting, user, municipality, region, *, lines=None, version=None, **data):
+    return services.agreement_draft_save(
+        user=user,
+        placement=placement,
+        data=version_data(cost_meeting, **data),
+        lines=lines if lines is not None else lines_for(municipality, region),
+        version=version,
+    )
+
+
+def _no_agreement_stored(audit) -> None:
+    assert AgreementVersion.objects.count() == 0
+    assert AgreementLine.objects.count() == 0
+    assert Agreement.objects.count() == 0
+    assert audit.new() == []
+
+
+def test_r_cost_3_the_standard_split_is_accepted_for_an_hvb_with_an_unclear_split(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, sip_meeting, audit
+):
+    audit.mark()
+
+    version = _save(placement, cost_meeting, gbg_caseworker, goteborg, region)
+
+    assert version.number == 1
+    assert version.status == AgreementStatus.DRAFT
+    assert version.split_method == "standard"
+    assert version.sip_meeting == sip_meeting
+    assert version.cost_meeting == cost_meeting
+    agreement = version.agreement
+    assert (agreement.placement, agreement.municipality, agreement.region) == (
+        placement,
+        goteborg,
+        region,
+    )
+    assert list(version.lines.values_list("description", "responsible_principal_id")) == [
+        ("Neuropsykiatrisk utredning", region.pk),
+        ("Boende på HVB", goteborg.pk),
+    ]
+    [event] = audit.new()
+    assert (event.action, event.object_type, event.object_id) == (
+        AuditAction.CREATE,
+        "agreements.agreementversion",
+        str(version.pk),
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "split_unclear"),
+    [
+        (Placement.Form.FOSTER_HOME, True),
+        (Placement.Form.FOSTER_HOME, False),
+        (Placement.Form.HVB, False),
+    ],
+    ids=["foster-home-unclear", "foster-home", "hvb-clear-split"],
+)
+def test_r_cost_3_the_standard_split_is_refused_unless_an_hvb_with_an_unclear_split(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit, form, split_unclear
+):
+    placement.form = form
+    placement.save()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(
+            placement, cost_meeting, gbg_caseworker, goteborg, region, split_unclear=split_unclear
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-3", "split_method")
+    _no_agreement_stored(audit)
+
+
+@pytest.mark.parametrize("percent", ["0", "25.5", "100"])
+def test_r_cost_2_a_percent_split_from_0_to_100_is_accepted_for_a_foster_home(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, percent
+):
+    placement.form = Placement.Form.FOSTER_HOME
+    placement.save()
+
+    version = _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        split_unclear=False,
+        split_method="percent",
+        region_percent=Decimal(percent),
+        region_amount_per_month=Decimal("999"),
+    )
+
+    version.refresh_from_db()
+    assert version.region_percent == Decimal(percent)
+    assert version.region_amount_per_month is None  # only the chosen method's value is kept
+
+
+@pytest.mark.parametrize("percent", [None, "-1", "100.5"])
+def test_r_cost_2_a_percent_outside_0_to_100_is_refused(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit, percent
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(
+            placement,
+            cost_meeting,
+            gbg_caseworker,
+            goteborg,
+            region,
+            split_method="percent",
+            region_percent=None if percent is None else Decimal(percent),
+        )
+
+    assert exc.value.rule == "R-COST-2"
+    _no_agreement_stored(audit)
+
+
+def test_r_cost_2_an_amount_split_in_kronor_per_month_is_accepted(
+    placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    version = _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        split_method="amount",
+        region_amount_per_month=Decimal("25000.50"),
+        region_percent=Decimal(40),
+    )
+
+    version.refresh_from_db()
+    assert version.region_amount_per_month == Decimal("25000.50")
+    assert version.region_percent is None
+
+
+@pytest.mark.parametrize("amount", [None, "-0.01"])
+def test_r_cost_2_a_missing_or_negative_amount_is_refused(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit, amount
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation):
+        _save(
+            placement,
+            cost_meeting,
+            gbg_caseworker,
+            goteborg,
+            region,
+            split_method="amount",
+            region_amount_per_month=None if amount is None else Decimal(amount),
+        )
+
+    _no_agreement_stored(audit)
+
+
+def test_r_cost_1_a_lines_responsible_principal_must_be_one_of_the_two(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, molndal, audit
+):
+    audit.mark()
+    lines = [
+        *lines_for(goteborg, region),
+        services.LineData(description="Skolgång i Mölndal", responsible_principal=molndal),
+    ]
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(placement, cost_meeting, gbg_caseworker, goteborg, region, lines=lines)
+
+    assert exc.value.rule == "R-COST-1"
+    _no_agreement_stored(audit)
+
+
+def test_r_meet_1_a_cost_meeting_of_another_placement_is_refused(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, child, audit
+):
+    """The cost meeting is one held for this placement."""
+    other = PlacementFactory(child=child, caseworker=gbg_caseworker, planned_start=date(2026, 9, 1))
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(other, cost_meeting, gbg_caseworker, goteborg, region)
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "cost_meeting")
+    _no_agreement_stored(audit)
+
+
+def test_r_meet_1_a_cost_meeting_stored_before_the_sip_meeting_ended_is_refused(
+    placement, sip_meeting, gbg_caseworker, goteborg, region, audit
+):
+    """Even a cost meeting row that got past the service (an import, an old record) cannot
+    carry an agreement when it started before the SIP meeting ended."""
+    early = CostMeeting.objects.create(
+        placement=placement,
+        sip_meeting=sip_meeting,
+        started_at=at(HELD_ON, 9),
+        created_by=gbg_caseworker,
+    )
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(placement, early, gbg_caseworker, goteborg, region)
+
+    assert exc.value.rule == "R-MEET-1"
+    _no_agreement_stored(audit)
+
+
+def test_a_second_first_version_is_refused(
+    draft, placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    with pytest.raises(RuleViolation) as exc:
+        _save(placement, cost_meeting, gbg_caseworker, goteborg, region)
+
+    assert exc.value.rule == "R-COST-4"
+    assert AgreementVersion.objects.count() == 1
+
+
+def test_a_draft_can_be_changed_with_an_update_audit_row(
+    draft, placement, cost_meeting, gbg_caseworker, goteborg, region, audit
+):
+    audit.mark()
+
+    _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        version=draft,
+        split_method="percent",
+        region_percent=Decimal(40),
+        lines=lines_for(goteborg, region)[:1],
+    )
+
+    draft.refresh_from_db()
+    assert (draft.split_method, draft.region_percent) == ("percent", Decimal(40))
+    assert draft.lines.count() == 1
+    assert [e.action for e in audit.new()] == [AuditAction.UPDATE]
+
+
+# --- sending for signature --------------------------------------------------------------------
+
+
+def test_sending_moves_the_draft_to_awaiting_signatures_with_a_transition_audit_row(
+    draft, gbg_caseworker, audit
+):
+    audit.mark()
+
+    services.agreement_send_for_signature(user=gbg_caseworker, version=draft)
+
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.AWAITING_SIGNATURES
+    assert draft.signing_round == 1
+    assert draft.sent_at is not None
+    # R-PLAC-3 / R-COST-4: a planned placement's first version applies from the start.
+    assert draft.effective_from == date(2026, 6, 1)
+    [event] = audit.new()
+    assert (event.action, event.object_type, event.object_id) == (
+        AuditAction.TRANSITION,
+        "agreements.agreementversion",
+        str(draft.pk),
+    )
+    assert event.details["status"] == ["draft", "awaiting_signatures"]
+
+
+@pytest.mark.parametrize(
+    ("applies_from_start", "expected"), [(False, None), (True, date(2026, 5, 4))]
+)
+def test_r_plac_3_an_acute_first_version_applies_from_the_start_only_when_agreed(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, applies_from_start, expected
+):
+    """Otherwise from the day the split is settled, known only when both have signed."""
+    placement.is_acute = True
+    placement.status = Placement.Status.ACTIVE
+    placement.actual_start = date(2026, 5, 4)
+    placement.save()
+    version = _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        applies_from_start=applies_from_start,
+    )
+
+    sent = services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+
+    assert sent.effective_from == expected
+
+
+def test_a_draft_without_lines_cannot_be_sent(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit
+):
+    version = _save(placement, cost_meeting, gbg_caseworker, goteborg, region, lines=[])
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+
+    assert exc.value.rule == "R-COST-2"
+    version.refresh_from_db()
+    assert version.status == AgreementStatus.DRAFT
+    assert audit.new() == []
+
+
+@pytest.mark.parametrize("status", ["awaiting_signatures", "signed", "superseded", "ended"])
+def test_only_a_draft_is_sent(draft, gbg_caseworker, audit, status):
+    draft.status = status
+    draft.save()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=draft)
+
+    assert exc.value.rule == "LIFECYCLE"
+    draft.refresh_from_db()
+    assert draft.status == status
+    assert audit.new() == []
+
+
+@pytest.mark.parametrize("status", ["awaiting_signatures", "signed", "superseded", "ended"])
+def test_r_cost_4_nothing_but_a_draft_is_edited(
+    draft, placement, cost_meeting, gbg_caseworker, goteborg, region, audit, status
+):
+    draft.status = status
+    draft.save()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(
+            placement,
+            cost_meeting,
+            gbg_caseworker,
+            goteborg,
+            region,
+            version=draft,
+            split_method="percent",
+            region_percent=Decimal(90),
+        )
+
+    assert exc.value.rule == "R-COST-4"
+    draft.refresh_from_db()
+    assert (draft.status, draft.split_method, draft.region_percent) == (status, "standard", None)
+    assert draft.lines.count() == 2
+    assert audit.new() == []
+
+
+# --- new versions (R-COST-4) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "awaiting_signatures"])
+def test_r_cost_4_no_new_version_before_the_agreement_is_signed(
+    draft, agreement, gbg_caseworker, audit, status
+):
+    draft.status = status
+    draft.save()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    assert exc.value.rule == "R-COST-4"
+    assert agreement.versions.count() == 1
+    assert audit.new() == []
+
+
+def test_r_cost_4_a_new_version_of_a_signed_agreement_copies_it_as_a_draft(
+    draft, agreement, gbg_caseworker, audit
+):
+    sign(draft, effective_from=date(2026, 6, 1), signed_on=date(2026, 5, 14))
+    audit.mark()
+
+    v2 = services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    assert (v2.number, v2.status, v2.effective_from) == (2, "draft", None)
+    assert (v2.split_method, v2.cost_meeting_id, v2.sip_meeting_id) == (
+        draft.split_method,
+        draft.cost_meeting_id,
+        draft.sip_meeting_id,
+    )
+    assert list(
+        v2.lines.values_list("description", "responsible_principal_id", "amount_per_month")
+    ) == list(
+        draft.lines.values_list("description", "responsible_principal_id", "amount_per_month")
+    )
+    draft.refresh_from_db()
+    assert draft.status == "signed"  # the signed version stays as it is
+    assert draft.lines.count() == 2
+    assert [e.action for e in audit.new()] == [AuditAction.CREATE]
+
+
+def test_r_cost_4_only_one_new_version_at_a_time(draft, agreement, gbg_caseworker):
+    sign(draft, effective_from=date(2026, 6, 1))
+    services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    with pytest.raises(RuleViolation):
+        services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    assert agreement.versions.count() == 2
+
+
+@pytest.mark.parametrize(
+    "effective_from",
+    [None, date(2026, 5, 31), date(2026, 6, 1)],
+    ids=["none", "before", "same-day"],
+)
+def test_r_cost_4_a_new_version_must_apply_after_the_version_it_replaces(
+    draft, agreement, placement, cost_meeting, gbg_caseworker, goteborg, region, effective_from
+):
+    sign(draft, effective_from=date(2026, 6, 1))
+    v2 = services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(
+            placement,
+            cost_meeting,
+            gbg_caseworker,
+            goteborg,
+            region,
+            version=v2,
+            split_method="percent",
+            region_percent=Decimal(50),
+            effective_from=effective_from,
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-4", "effective_from")
+    v2.refresh_from_db()
+    assert (v2.split_method, v2.effective_from) == ("standard", None)
+
+
+def test_r_cost_4_a_new_version_from_the_day_after_is_saved_and_sent(
+    draft, agreement, placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    sign(draft, effective_from=date(2026, 6, 1))
+    v2 = services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        version=v2,
+        split_method="percent",
+        region_percent=Decimal(50),
+        effective_from=date(2026, 6, 2),
+    )
+    sent = services.agreement_send_for_signature(user=gbg_caseworker, version=v2)
+
+    assert (sent.status, sent.effective_from) == ("awaiting_signatures", date(2026, 6, 2))
+
+
+def test_r_cost_4_a_new_version_without_its_date_cannot_be_sent(draft, agreement, gbg_caseworker):
+    sign(draft, effective_from=date(2026, 6, 1))
+    v2 = services.agreement_new_version(user=gbg_caseworker, agreement=agreement)
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=v2)
+
+    assert exc.value.rule == "R-COST-4"
+    v2.refresh_from_db()
+    assert v2.status == "draft"
+
+
+# --- the mandate's yearly amount ------------------------------------------------------------------
+
+
+def test_annual_amount_is_each_principals_part_of_a_year_plus_its_lines(draft, goteborg, region):
+    """3 200 kr a day × 365 = 1 168 000 kr; the standard split gives the region a third
+    (389 333,33, rounded half-up) plus its line of 4 500 kr a month."""
+    assert services.annual_amount(draft, region, rule_set=VASTRA_GOTALAND) == Decimal("443333.33")
+    assert services.annual_amount(draft, goteborg, rule_set=VASTRA_GOTALAND) == Decimal("778666.67")
+
+
+# --- R-PLAC-2: a planned placement starts only after the agreement is signed ----------------------
+
+
+def test_r_plac_2_no_agreement_no_start(placement, gbg_caseworker):
+    assert selectors.placement_agreement_signed(placement) is False
+
+    with pytest.raises(RuleViolation) as exc:
+        placement_services.placement_transition(
+            user=gbg_caseworker, placement=placement, target="active", on=date(2026, 6, 1)
+        )
+
+    assert exc.value.rule == "R-PLAC-2"
+    placement.refresh_from_db()
+    assert placement.status == Placement.Status.PLANNED
+
+
+@pytest.mark.parametrize("status", ["draft", "awaiting_signatures"])
+def test_r_plac_2_an_unsigned_agreement_does_not_let_the_placement_start(
+    draft, placement, gbg_caseworker, status
+):
+    draft.status = status
+    draft.save()
+
+    assert selectors.placement_agreement_signed(placement) is False
+    with pytest.raises(RuleViolation) as exc:
+        placement_services.placement_transition(
+            user=gbg_caseworker, placement=placement, target="active", on=date(2026, 6, 1)
+        )
+
+    assert exc.value.rule == "R-PLAC-2"
+
+
+def test_r_plac_2_a_signed_agreement_lets_the_planned_placement_start(
+    draft, placement, gbg_caseworker, audit
+):
+    sign(draft, effective_from=date(2026, 6, 1), signed_on=date(2026, 5, 14))
+    audit.mark()
+
+    assert selectors.placement_agreement_signed(placement) is True
+    started = placement_services.placement_transition(
+        user=gbg_caseworker, placement=placement, target="active", on=date(2026, 6, 1)
+    )
+
+    assert (started.status, started.actual_start) == ("active", date(2026, 6, 1))
+    assert [e.action for e in audit.new()] == [AuditAction.TRANSITION]
+
+
+def test_r_plac_2_another_placements_signed_agreement_does_not_count(
+    draft, placement, child, gbg_caseworker
+):
+    sign(draft, effective_from=date(2026, 6, 1))
+    other = PlacementFactory(child=child, caseworker=gbg_caseworker, planned_start=date(2026, 9, 1))
+
+    assert selectors.placement_agreement_signed(other) is False

@@ -1,0 +1,464 @@
+"""The agreement rules of DOMAIN.md as pure functions (domain.agreements): no database.
+
+- the status table (draft → awaiting signatures → signed → superseded/ended; a declined
+  signature returns the version to draft);
+- R-MEET-1: the SIP meeting and the cost meeting are two different meetings, the cost meeting
+  starting after the held SIP meeting ended;
+- R-MEET-2 (and R-MEET-3's "one from each principal"): staff of the two principals only;
+- R-PLAC-3 / R-COST-4: from when a version applies;
+- R-COST-2 / R-COST-3: the split, and when the standard split is offered.
+
+The money itself (domain.money, domain.statements) has its own tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.agreements import (
+    ALLOWED_MOVES,
+    AgreementStatus,
+    CostParticipant,
+    MeetingRef,
+    SplitMethod,
+    check_cost_meeting_participants,
+    check_move,
+    check_new_version_date,
+    check_split,
+    check_two_meetings,
+    effective_from,
+    region_percent_for,
+    standard_split_offered,
+)
+from domain.errors import RuleViolation
+from domain.rulesets import VASTRA_GOTALAND
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DAY = date(2026, 5, 15)
+MINUTE = timedelta(minutes=1)
+
+# --- the status table ------------------------------------------------------------------------
+
+S = AgreementStatus
+# Written out independently of domain.agreements.ALLOWED_MOVES.
+EXPECTED_MOVES = {
+    (S.DRAFT, S.AWAITING_SIGNATURES),
+    (S.AWAITING_SIGNATURES, S.SIGNED),
+    (S.AWAITING_SIGNATURES, S.DRAFT),  # a declined signature
+    (S.SIGNED, S.SUPERSEDED),
+    (S.SIGNED, S.ENDED),
+}
+ALL_PAIRS = list(itertools.product(AgreementStatus, repeat=2))
+
+
+def test_the_table_lists_every_status():
+    assert set(ALLOWED_MOVES) == set(AgreementStatus)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [pair for pair in ALL_PAIRS if pair in EXPECTED_MOVES],
+    ids=lambda s: str(s),
+)
+def test_allowed_move(current, target):
+    check_move(current, target)  # no exception
+
+    assert target in ALLOWED_MOVES[current]
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [pair for pair in ALL_PAIRS if pair not in EXPECTED_MOVES],
+    ids=lambda s: str(s),
+)
+def test_refused_move(current, target):
+    with pytest.raises(RuleViolation) as exc:
+        check_move(current, target)
+
+    assert exc.value.rule == "LIFECYCLE"
+
+
+@pytest.mark.parametrize("status", [S.SIGNED, S.SUPERSEDED, S.ENDED])
+def test_nothing_signed_goes_back_to_draft(status):
+    """R-COST-4: nothing signed is ever edited; a change is a new version."""
+    with pytest.raises(RuleViolation):
+        check_move(status, S.DRAFT)
+
+
+@pytest.mark.parametrize("status", [S.SUPERSEDED, S.ENDED])
+def test_superseded_and_ended_are_final(status):
+    assert ALLOWED_MOVES[status] == frozenset()
+
+
+# --- R-MEET-1: two different meetings ---------------------------------------------------------
+
+
+def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
+
+
+SIP_STARTED, SIP_ENDED = at(8, 30), at(9, 45)
+
+
+def sip(*, started_at=SIP_STARTED, ended_at=SIP_ENDED, kind="sip", pk=7) -> MeetingRef:
+    return MeetingRef(kind=kind, pk=pk, started_at=started_at, ended_at=ended_at)
+
+
+def cost(*, started_at, ended_at=None, kind="cost", pk=7) -> MeetingRef:
+    return MeetingRef(kind=kind, pk=pk, started_at=started_at, ended_at=ended_at)
+
+
+def test_r_meet_1_the_sip_meeting_must_have_been_held():
+    with pytest.raises(RuleViolation) as exc:
+        check_two_meetings(
+            sip_meeting=sip(started_at=None, ended_at=None), cost_meeting=cost(started_at=at(13))
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "sip_meeting")
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    [
+        at(8, 0),  # before the SIP meeting started
+        at(9, 0),  # during the SIP meeting
+        at(9, 45),  # the very minute it ended: not "after"
+        at(9, 45) - timedelta(seconds=1),
+        at(14, day=DAY - timedelta(days=1)),  # the day before
+    ],
+    ids=["before-sip-start", "during-sip", "at-sip-end", "second-before-end", "day-before"],
+)
+def test_r_meet_1_the_cost_meeting_cannot_start_before_or_at_the_end_of_the_sip_meeting(
+    started_at,
+):
+    with pytest.raises(RuleViolation) as exc:
+        check_two_meetings(sip_meeting=sip(), cost_meeting=cost(started_at=started_at))
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "started_at")
+
+
+def test_r_meet_1_a_cost_meeting_without_a_start_is_refused():
+    with pytest.raises(RuleViolation) as exc:
+        check_two_meetings(sip_meeting=sip(), cost_meeting=cost(started_at=None))
+
+    assert exc.value.rule == "R-MEET-1"
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    [
+        at(9, 46),  # one minute after the SIP meeting ended
+        at(9, 45) + timedelta(seconds=1),
+        at(15),  # the same day, later
+        at(10, day=DAY + timedelta(days=3)),
+    ],
+    ids=["minute-after", "second-after", "same-day-later", "days-later"],
+)
+def test_r_meet_1_a_cost_meeting_after_the_sip_meeting_ended_is_allowed(started_at):
+    check_two_meetings(
+        sip_meeting=sip(), cost_meeting=cost(started_at=started_at, ended_at=started_at + MINUTE)
+    )
+
+
+def test_r_meet_1_the_rule_compares_instants_not_wall_clock_times():
+    """09:50 in Helsinki (UTC+3) is 08:50 in Stockholm (UTC+2): before a SIP meeting that
+    ended at 09:45 Stockholm time, although the wall-clock figures read later."""
+    helsinki_0950 = datetime(2026, 5, 15, 9, 50, tzinfo=ZoneInfo("Europe/Helsinki"))
+    with pytest.raises(RuleViolation):
+        check_two_meetings(sip_meeting=sip(), cost_meeting=cost(started_at=helsinki_0950))
+
+
+@pytest.mark.parametrize(
+    ("sip_kind", "cost_kind"),
+    [("cost", "cost"), ("sip", "sip"), ("cost", "sip")],
+    ids=["cost-as-sip", "sip-as-cost", "swapped"],
+)
+def test_r_meet_1_a_sip_meeting_posing_as_the_cost_meeting_is_refused(sip_kind, cost_kind):
+    """R-MEET-1: "Det är två olika möten" — whatever the times, a SIP meeting is never the cost
+    meeting (a forged id of the SIP meeting sent as the cost meeting)."""
+    with pytest.raises(RuleViolation) as exc:
+        check_two_meetings(
+            sip_meeting=sip(kind=sip_kind), cost_meeting=cost(kind=cost_kind, started_at=at(15))
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-1", "cost_meeting")
+
+
+# --- R-MEET-2: who takes part in the cost meeting ------------------------------------------------
+
+MUNICIPALITY, REGION, OTHER_MUNICIPALITY = 1, 2, 3
+PRINCIPALS = (MUNICIPALITY, REGION)
+
+
+def staff(principal_id: int | None) -> CostParticipant:
+    return CostParticipant(kind="staff", principal_id=principal_id)
+
+
+BOTH = [staff(MUNICIPALITY), staff(REGION)]
+
+
+def test_r_meet_2_staff_of_both_principals_may_meet():
+    check_cost_meeting_participants(BOTH, principal_ids=PRINCIPALS)
+    check_cost_meeting_participants(
+        [*BOTH, staff(MUNICIPALITY), staff(REGION)], principal_ids=PRINCIPALS
+    )
+
+
+@pytest.mark.parametrize("kind", ["child", "guardian", "close_person"])
+def test_r_meet_2_the_family_never_takes_part_in_the_cost_meeting(kind):
+    """R-MEET-2: "Den enskilde medverkar inte!" — even alongside staff of both principals."""
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_participants(
+            [*BOTH, CostParticipant(kind=kind, principal_id=None)], principal_ids=PRINCIPALS
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-2", "participants")
+
+
+@pytest.mark.parametrize("kind", ["child", "guardian", "close_person"])
+def test_r_meet_2_a_family_member_claiming_a_principal_is_still_refused(kind):
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_participants(
+            [*BOTH, CostParticipant(kind=kind, principal_id=MUNICIPALITY)],
+            principal_ids=PRINCIPALS,
+        )
+
+    assert exc.value.rule == "R-MEET-2"
+
+
+def test_r_meet_2_staff_of_a_third_principal_is_refused():
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_participants(
+            [*BOTH, staff(OTHER_MUNICIPALITY)], principal_ids=PRINCIPALS
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-2", "participants")
+
+
+def test_r_meet_2_staff_of_no_principal_is_refused():
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_participants([*BOTH, staff(None)], principal_ids=PRINCIPALS)
+
+    assert exc.value.rule == "R-MEET-2"
+
+
+def test_r_meet_2_an_unknown_kind_is_refused():
+    with pytest.raises(RuleViolation):
+        check_cost_meeting_participants(
+            [*BOTH, CostParticipant(kind="other", principal_id=MUNICIPALITY)],
+            principal_ids=PRINCIPALS,
+        )
+
+
+@pytest.mark.parametrize(
+    "participants",
+    [[staff(MUNICIPALITY)], [staff(REGION), staff(REGION)], []],
+    ids=["only-municipality", "only-region", "nobody"],
+)
+def test_r_meet_2_one_participant_from_each_principal_is_required(participants):
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_participants(participants, principal_ids=PRINCIPALS)
+
+    assert exc.value.rule == "R-MEET-3"
+    assert exc.value.field == "participants"
+
+
+def test_r_meet_2_participants_may_be_any_iterable():
+    check_cost_meeting_participants(iter(BOTH), principal_ids=PRINCIPALS)
+
+
+# --- R-PLAC-3 / R-COST-4: effective from ----------------------------------------------------------
+
+START = date(2026, 3, 1)
+SETTLED = date(2026, 3, 20)
+
+
+def test_a_planned_placement_applies_from_the_placement_start():
+    assert (
+        effective_from(
+            is_acute=False, placement_start=START, settled_on=SETTLED, applies_from_start=False
+        )
+        == START
+    )
+
+
+def test_a_planned_placement_applies_from_the_start_even_before_it_is_settled():
+    assert (
+        effective_from(
+            is_acute=False, placement_start=START, settled_on=None, applies_from_start=False
+        )
+        == START
+    )
+
+
+def test_r_plac_3_an_acute_placement_applies_from_the_day_the_split_is_settled():
+    assert (
+        effective_from(
+            is_acute=True, placement_start=START, settled_on=SETTLED, applies_from_start=False
+        )
+        == SETTLED
+    )
+
+
+def test_r_plac_3_an_unsettled_acute_placement_has_no_effective_date_yet():
+    """Until the split is settled the placing principal bears the whole cost."""
+    assert (
+        effective_from(
+            is_acute=True, placement_start=START, settled_on=None, applies_from_start=False
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize("settled_on", [SETTLED, None])
+def test_r_plac_3_both_principals_may_agree_an_acute_split_applies_from_the_start(settled_on):
+    assert (
+        effective_from(
+            is_acute=True, placement_start=START, settled_on=settled_on, applies_from_start=True
+        )
+        == START
+    )
+
+
+@pytest.mark.parametrize(
+    ("is_acute", "applies_from_start"), list(itertools.product([True, False], [True, False]))
+)
+def test_r_cost_4_a_later_version_applies_from_the_date_it_states(is_acute, applies_from_start):
+    stated = date(2026, 6, 16)
+
+    assert (
+        effective_from(
+            is_acute=is_acute,
+            placement_start=START,
+            settled_on=SETTLED,
+            applies_from_start=applies_from_start,
+            stated_from=stated,
+        )
+        == stated
+    )
+
+
+def test_r_cost_4_a_new_version_must_state_its_date():
+    with pytest.raises(RuleViolation) as exc:
+        check_new_version_date(previous_from=START, stated_from=None)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-4", "effective_from")
+
+
+@pytest.mark.parametrize(
+    "stated_from",
+    [START - timedelta(days=1), START],
+    ids=["day-before", "same-day"],
+)
+def test_r_cost_4_a_new_version_cannot_apply_from_or_before_the_previous_one(stated_from):
+    with pytest.raises(RuleViolation) as exc:
+        check_new_version_date(previous_from=START, stated_from=stated_from)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-4", "effective_from")
+
+
+def test_r_cost_4_a_new_version_may_apply_from_the_day_after_the_previous_one():
+    check_new_version_date(previous_from=START, stated_from=START + timedelta(days=1))
+
+
+def test_r_cost_4_without_a_dated_previous_version_any_stated_date_will_do():
+    check_new_version_date(previous_from=None, stated_from=date(2020, 1, 1))
+
+
+# --- R-COST-2 / R-COST-3: the split ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("is_hvb", "split_unclear", "offered"),
+    [(True, True, True), (True, False, False), (False, True, False), (False, False, False)],
+)
+def test_r_cost_3_the_standard_split_is_offered_only_for_an_hvb_with_an_unclear_split(
+    is_hvb, split_unclear, offered
+):
+    assert standard_split_offered(is_hvb=is_hvb, split_unclear=split_unclear) is offered
+
+
+def split(method, *, percent=None, amount=None, standard_allowed=False) -> None:
+    check_split(
+        method=method,
+        region_percent=percent,
+        region_amount_per_month=amount,
+        standard_allowed=standard_allowed,
+    )
+
+
+def test_r_cost_3_the_standard_split_when_offered():
+    split(SplitMethod.STANDARD, standard_allowed=True)
+
+
+def test_r_cost_3_the_standard_split_is_refused_when_not_offered():
+    with pytest.raises(RuleViolation) as exc:
+        split(SplitMethod.STANDARD, standard_allowed=False)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-3", "split_method")
+
+
+@pytest.mark.parametrize(
+    "percent", ["0", "0.001", "33.333", "50", "99.999", "100"], ids=lambda p: f"{p}%"
+)
+@pytest.mark.parametrize("standard_allowed", [True, False])
+def test_r_cost_2_any_percent_from_0_to_100_is_allowed(percent, standard_allowed):
+    """Any other agreed split is allowed, whether or not the standard split was offered."""
+    split(SplitMethod.PERCENT, percent=Decimal(percent), standard_allowed=standard_allowed)
+
+
+@pytest.mark.parametrize("percent", [None, "-0.001", "-1", "100.001", "150"])
+def test_r_cost_2_a_percent_outside_0_to_100_is_refused(percent):
+    with pytest.raises(RuleViolation) as exc:
+        split(SplitMethod.PERCENT, percent=None if percent is None else Decimal(percent))
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-2", "region_percent")
+
+
+@pytest.mark.parametrize("amount", ["0", "0.01", "12500.50", "1000000"])
+def test_r_cost_2_an_amount_in_kronor_per_month_is_allowed(amount):
+    split(SplitMethod.AMOUNT, amount=Decimal(amount))
+
+
+@pytest.mark.parametrize("amount", [None, "-0.01"])
+def test_r_cost_2_a_missing_or_negative_amount_is_refused(amount):
+    with pytest.raises(RuleViolation) as exc:
+        split(SplitMethod.AMOUNT, amount=None if amount is None else Decimal(amount))
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-2", "region_amount_per_month")
+
+
+def test_the_percent_split_ignores_an_amount_and_the_amount_split_a_percent():
+    split(SplitMethod.PERCENT, percent=Decimal(40), amount=Decimal(-5))
+    split(SplitMethod.AMOUNT, percent=Decimal(400), amount=Decimal(5000))
+
+
+def test_r_cost_3_the_standard_split_is_the_rule_sets_region_share_in_percent():
+    share = VASTRA_GOTALAND.standard_region_share
+
+    percent = region_percent_for(
+        method=SplitMethod.STANDARD, region_percent=Decimal(75), standard_share=share
+    )
+
+    assert percent == share * 100
+    assert Decimal("33.33") < percent < Decimal("33.34")  # region one third (L20)
+
+
+def test_the_percent_split_is_the_agreed_percent():
+    assert region_percent_for(
+        method=SplitMethod.PERCENT, region_percent=Decimal("40"), standard_share=Decimal(1) / 3
+    ) == Decimal("40")
+
+
+def test_the_amount_split_has_no_percent():
+    assert (
+        region_percent_for(
+            method=SplitMethod.AMOUNT, region_percent=Decimal(40), standard_share=Decimal(1) / 3
+        )
+        is None
+    )

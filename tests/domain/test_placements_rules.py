@@ -1,0 +1,410 @@
+"""The placement rules of DOMAIN.md as pure functions (domain.placements): no database.
+
+Each test names the rule it proves in its docstring and fails when that rule is broken.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from domain.deadlines import add_months
+from domain.errors import RuleViolation
+from domain.placements import (
+    ALLOWED_MOVES,
+    LegalBasis,
+    PlacementFacts,
+    PlacementForm,
+    PlacementStatus,
+    check_follow_up_period,
+    check_guardian_count,
+    check_health_exam,
+    check_move,
+    requires_power_of_attorney,
+)
+from domain.rulesets import VASTRA_GOTALAND
+
+ON = date(2026, 5, 15)
+ONE_DAY = timedelta(days=1)
+
+# The lifecycle written out independently of domain.placements.ALLOWED_MOVES:
+# planned → active → ended, and planned → cancelled. Nothing else.
+EXPECTED_MOVES = {
+    (PlacementStatus.PLANNED, PlacementStatus.ACTIVE),
+    (PlacementStatus.PLANNED, PlacementStatus.CANCELLED),
+    (PlacementStatus.ACTIVE, PlacementStatus.ENDED),
+}
+
+
+def facts(**changes: object) -> PlacementFacts:
+    """A planned SoL placement of a 12-year-old in an HVB with a complete record (R-PLAC-1)
+    and a signed agreement: every move the lifecycle allows is allowed for it."""
+    base = PlacementFacts(
+        status=PlacementStatus.PLANNED,
+        is_acute=False,
+        form=PlacementForm.HVB,
+        legal_basis=LegalBasis.SOL,
+        birth_date=date(2014, 2, 10),
+        actual_start=None,
+        goal="Trygg vardag.",
+        wishes="Vill bo nära skolan.",
+        schooling="Samma skola som förut.",
+        agreement_signed=True,
+        power_of_attorney_issued_on=None,
+    )
+    return replace(base, **changes)
+
+
+def rule_of(excinfo: pytest.ExceptionInfo[RuleViolation]) -> str:
+    return excinfo.value.rule
+
+
+# --- the lifecycle table -----------------------------------------------------------------------
+
+
+def test_the_lifecycle_table_covers_every_status():
+    """LIFECYCLE: the table has a row for every status, so no status is a dead end by mistake."""
+    assert set(ALLOWED_MOVES) == set(PlacementStatus)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    list(itertools.product(PlacementStatus, PlacementStatus)),
+    ids=lambda s: str(s),
+)
+def test_each_pair_of_statuses_is_allowed_exactly_when_the_lifecycle_says_so(current, target):
+    """LIFECYCLE (issue 3): planned → active → ended, and planned → cancelled; every other pair
+    of statuses, including staying in the same status, is refused with rule LIFECYCLE."""
+    placement = facts(
+        status=current, actual_start=date(2026, 3, 1) if current == "active" else None
+    )
+    move = {"on": ON, "end_date": ON, "end_reason": "Flyttar hem."}
+
+    if (current, target) in EXPECTED_MOVES:
+        check_move(placement, target, **move)  # no RuleViolation
+    else:
+        with pytest.raises(RuleViolation) as excinfo:
+            check_move(placement, target, **move)
+        assert rule_of(excinfo) == "LIFECYCLE"
+
+
+def test_ended_and_cancelled_are_final():
+    """LIFECYCLE: an ended or cancelled placement never moves again (a move home or to another
+    home is a new placement period)."""
+    assert ALLOWED_MOVES[PlacementStatus.ENDED] == frozenset()
+    assert ALLOWED_MOVES[PlacementStatus.CANCELLED] == frozenset()
+
+
+# --- R-PLAC-2 / R-PLAC-3: the agreement before the start ---------------------------------------
+
+
+def test_planned_placement_cannot_become_active_without_a_signed_agreement():
+    """R-PLAC-2: a planned placement cannot start before its cost agreement is signed by both
+    principals."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(agreement_signed=False), PlacementStatus.ACTIVE, on=ON)
+    assert rule_of(excinfo) == "R-PLAC-2"
+
+
+def test_planned_placement_becomes_active_once_the_agreement_is_signed():
+    """R-PLAC-2: with the agreement signed by both principals the planned placement may start."""
+    check_move(facts(agreement_signed=True), PlacementStatus.ACTIVE, on=ON)
+
+
+def test_acute_placement_may_become_active_without_an_agreement():
+    """R-PLAC-3: an acute placement may be active before its cost split is settled."""
+    check_move(facts(is_acute=True, agreement_signed=False), PlacementStatus.ACTIVE, on=ON)
+
+
+def test_a_planned_placement_may_be_cancelled_without_an_agreement():
+    """R-PLAC-2 guards the start only: cancelling a planned placement needs no agreement."""
+    check_move(facts(agreement_signed=False), PlacementStatus.CANCELLED, on=ON)
+
+
+# --- R-PLAC-1: the placement record ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["goal", "wishes", "schooling"])
+@pytest.mark.parametrize("empty", ["", "   \n"])
+def test_placement_without_goal_wishes_or_schooling_cannot_start(field, empty):
+    """R-PLAC-1: the record states the goal (L10), the individual's wishes (L11) and how school
+    or occupation is provided (L14) before the placement starts; the error points at the field."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(is_acute=True, **{field: empty}), PlacementStatus.ACTIVE, on=ON)
+    assert rule_of(excinfo) == "R-PLAC-1"
+    assert excinfo.value.field == field
+
+
+def test_an_acute_placement_also_needs_its_record_before_it_starts():
+    """R-PLAC-1 applies to acute placements too (R-PLAC-3 relaxes the agreement, not the
+    record)."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(
+            facts(is_acute=True, agreement_signed=False, goal=""), PlacementStatus.ACTIVE, on=ON
+        )
+    assert rule_of(excinfo) == "R-PLAC-1"
+
+
+# --- R-PLAC-6: power of attorney for an LVU minor in a foster home or HVB -----------------------
+
+LVU_MINOR = {
+    "is_acute": True,
+    "legal_basis": LegalBasis.LVU,
+    "birth_date": date(2010, 6, 1),
+}
+
+
+@pytest.mark.parametrize(
+    "form",
+    [PlacementForm.HVB, PlacementForm.FOSTER_HOME, PlacementForm.EMERGENCY_FOSTER_HOME],
+)
+def test_lvu_minor_in_foster_home_or_hvb_cannot_start_without_power_of_attorney(form):
+    """R-PLAC-6: for an LVU placement of a minor in a foster home (jourhem included) or an HVB,
+    social services issues a power of attorney before the placement starts."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(form=form, **LVU_MINOR), PlacementStatus.ACTIVE, on=ON)
+    assert rule_of(excinfo) == "R-PLAC-6"
+    assert excinfo.value.field == "power_of_attorney_issued_on"
+
+
+def test_lvu_minor_with_power_of_attorney_may_start():
+    """R-PLAC-6: with the power of attorney issued the placement may start."""
+    placement = facts(form=PlacementForm.FOSTER_HOME, power_of_attorney_issued_on=ON, **LVU_MINOR)
+    check_move(placement, PlacementStatus.ACTIVE, on=ON)
+
+
+def test_power_of_attorney_is_needed_the_day_before_the_18th_birthday():
+    """R-PLAC-6: the day before the 18th birthday the young person is still a minor."""
+    birthday_18 = date(2026, 5, 16)
+    placement = facts(form=PlacementForm.HVB, **LVU_MINOR | {"birth_date": date(2008, 5, 16)})
+
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(placement, PlacementStatus.ACTIVE, on=birthday_18 - ONE_DAY)
+    assert rule_of(excinfo) == "R-PLAC-6"
+
+
+def test_power_of_attorney_is_not_needed_on_the_18th_birthday():
+    """R-PLAC-6 covers minors only: on the 18th birthday no power of attorney is needed."""
+    birthday_18 = date(2026, 5, 16)
+    placement = facts(form=PlacementForm.HVB, **LVU_MINOR | {"birth_date": date(2008, 5, 16)})
+
+    check_move(placement, PlacementStatus.ACTIVE, on=birthday_18)
+
+
+def test_a_leap_day_child_comes_of_age_on_28_february_in_a_common_year():
+    """R-PLAC-6 with Lag (1930:173) 2 §: born 29 February 2008, 18 on 28 February 2026 (a
+    common year), so the power of attorney is needed on the 27th and not on the 28th."""
+    leap_day_child = facts(form=PlacementForm.HVB, **LVU_MINOR | {"birth_date": date(2008, 2, 29)})
+
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(leap_day_child, PlacementStatus.ACTIVE, on=date(2026, 2, 27))
+    assert rule_of(excinfo) == "R-PLAC-6"
+    check_move(leap_day_child, PlacementStatus.ACTIVE, on=date(2026, 2, 28))
+
+
+def test_power_of_attorney_age_is_taken_on_the_actual_start_when_it_is_known():
+    """R-PLAC-6: the age that counts is the age at the placement's start."""
+    placement = facts(
+        form=PlacementForm.HVB,
+        actual_start=date(2026, 5, 15),  # the day before the 18th birthday
+        **LVU_MINOR | {"birth_date": date(2008, 5, 16)},
+    )
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(placement, PlacementStatus.ACTIVE, on=date(2026, 6, 1))
+    assert rule_of(excinfo) == "R-PLAC-6"
+
+
+def test_sol_placement_of_a_minor_needs_no_power_of_attorney():
+    """R-PLAC-6 is about LVU placements: a SoL placement (voluntary) needs none."""
+    placement = facts(form=PlacementForm.HVB, **LVU_MINOR | {"legal_basis": LegalBasis.SOL})
+    check_move(placement, PlacementStatus.ACTIVE, on=ON)
+
+
+def test_lvu_minor_at_a_sis_home_needs_no_power_of_attorney():
+    """R-PLAC-6 is about foster homes and HVB: a SiS special youth home needs none."""
+    check_move(facts(form=PlacementForm.SIS, **LVU_MINOR), PlacementStatus.ACTIVE, on=ON)
+
+
+@pytest.mark.parametrize(
+    ("legal_basis", "form", "birth_date", "needed"),
+    [
+        (LegalBasis.LVU, PlacementForm.HVB, date(2010, 6, 1), True),
+        (LegalBasis.LVU, PlacementForm.FOSTER_HOME, date(2010, 6, 1), True),
+        (LegalBasis.LVU, PlacementForm.EMERGENCY_FOSTER_HOME, date(2010, 6, 1), True),
+        (LegalBasis.LVU, PlacementForm.SIS, date(2010, 6, 1), False),
+        (LegalBasis.LVU, PlacementForm.SUPPORTED_HOUSING, date(2010, 6, 1), False),
+        (LegalBasis.SOL, PlacementForm.HVB, date(2010, 6, 1), False),
+        (LegalBasis.LVU, PlacementForm.HVB, ON.replace(year=ON.year - 18) + ONE_DAY, True),
+        (LegalBasis.LVU, PlacementForm.HVB, ON.replace(year=ON.year - 18), False),
+    ],
+)
+def test_requires_power_of_attorney(legal_basis, form, birth_date, needed):
+    """R-PLAC-6: needed exactly for LVU + (foster home, jourhem or HVB) + under 18 on the day."""
+    assert (
+        requires_power_of_attorney(legal_basis=legal_basis, form=form, birth_date=birth_date, on=ON)
+        is needed
+    )
+
+
+# --- Ending (R-PLAC-7 and the lifecycle) -------------------------------------------------------
+
+ACTIVE = {"status": PlacementStatus.ACTIVE, "actual_start": date(2026, 3, 1)}
+
+
+def test_ending_needs_an_end_date():
+    """LIFECYCLE (issue 3): ending needs an end date."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(
+            facts(**ACTIVE), PlacementStatus.ENDED, on=ON, end_date=None, end_reason="Flyttar hem."
+        )
+    assert rule_of(excinfo) == "LIFECYCLE"
+
+
+def test_ending_needs_a_reason():
+    """LIFECYCLE (issue 3): ending needs a reason."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(**ACTIVE), PlacementStatus.ENDED, on=ON, end_date=ON, end_reason="  ")
+    assert rule_of(excinfo) == "LIFECYCLE"
+
+
+def test_a_placement_can_end_on_the_day_it_started_but_not_the_day_before():
+    """LIFECYCLE: the end date is not before the actual start (one day either side)."""
+    start = ACTIVE["actual_start"]
+    check_move(
+        facts(**ACTIVE), PlacementStatus.ENDED, on=start, end_date=start, end_reason="Avbrott."
+    )
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(
+            facts(**ACTIVE),
+            PlacementStatus.ENDED,
+            on=start,
+            end_date=start - ONE_DAY,
+            end_reason="Avbrott.",
+        )
+    assert rule_of(excinfo) == "LIFECYCLE"
+
+
+@pytest.mark.parametrize(
+    "ended_on",
+    [date(2026, 5, 15), date(2026, 12, 31), date(2027, 3, 31)],
+    ids=["mid-month", "into-february", "into-april"],
+)
+def test_follow_up_may_last_until_exactly_two_months_after_the_end(ended_on):
+    """R-PLAC-7 (002 §3.5.2): a follow-up after the placement ended must end within 2 months;
+    the last allowed day is accepted, and the day before it too."""
+    limit = add_months(ended_on, VASTRA_GOTALAND.post_placement_followup_months)
+
+    check_follow_up_period(ended_on=ended_on, follow_up_until=limit, limit=limit)
+    check_follow_up_period(ended_on=ended_on, follow_up_until=limit - ONE_DAY, limit=limit)
+
+
+@pytest.mark.parametrize(
+    "ended_on",
+    [date(2026, 5, 15), date(2026, 12, 31), date(2027, 3, 31)],
+    ids=["mid-month", "into-february", "into-april"],
+)
+def test_follow_up_one_day_beyond_two_months_is_refused(ended_on):
+    """R-PLAC-7 (002 §3.5.2): a follow-up ending the day after the 2-month limit is refused."""
+    limit = add_months(ended_on, VASTRA_GOTALAND.post_placement_followup_months)
+
+    with pytest.raises(RuleViolation) as excinfo:
+        check_follow_up_period(ended_on=ended_on, follow_up_until=limit + ONE_DAY, limit=limit)
+    assert rule_of(excinfo) == "R-PLAC-7"
+    assert excinfo.value.field == "follow_up_until"
+
+
+def test_two_months_after_new_years_eve_is_the_last_day_of_february():
+    """R-PLAC-7 with Lag (1930:173) 2 §: 2 months after 31 December end on 28 February."""
+    assert add_months(date(2026, 12, 31), VASTRA_GOTALAND.post_placement_followup_months) == (
+        date(2027, 2, 28)
+    )
+
+
+def test_follow_up_cannot_end_before_the_placement_ended():
+    """R-PLAC-7: the follow-up is *after* the placement: it may end on the end day, not the day
+    before."""
+    ended_on = date(2026, 5, 15)
+    limit = add_months(ended_on, VASTRA_GOTALAND.post_placement_followup_months)
+
+    check_follow_up_period(ended_on=ended_on, follow_up_until=ended_on, limit=limit)
+    with pytest.raises(RuleViolation) as excinfo:
+        check_follow_up_period(ended_on=ended_on, follow_up_until=ended_on - ONE_DAY, limit=limit)
+    assert rule_of(excinfo) == "R-PLAC-7"
+
+
+# --- R-PLAC-4: health examinations -------------------------------------------------------------
+
+INITIATED = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("offered_on", "done_on", "unnecessary_reason"),
+    [
+        (None, None, ""),  # initiated
+        (INITIATED, None, ""),  # offered the same day
+        (INITIATED + timedelta(days=28), None, ""),  # offered four weeks later (late, but allowed)
+        (INITIATED + ONE_DAY, INITIATED + ONE_DAY, ""),  # offered and done the same day
+        (INITIATED + ONE_DAY, INITIATED + timedelta(days=10), ""),  # done later
+        (None, None, "Undersökt på BUP förra veckan."),  # obviously unnecessary
+    ],
+    ids=["initiated", "offered-same-day", "offered-later", "done-same-day", "done", "unnecessary"],
+)
+def test_health_exam_steps_in_order_are_accepted(offered_on, done_on, unnecessary_reason):
+    """R-PLAC-4: initiated → appointment offered → done, or obviously unnecessary with a
+    reason."""
+    check_health_exam(
+        initiated_on=INITIATED,
+        offered_on=offered_on,
+        done_on=done_on,
+        unnecessary_reason=unnecessary_reason,
+    )
+
+
+@pytest.mark.parametrize(
+    ("offered_on", "done_on", "unnecessary_reason", "field"),
+    [
+        (INITIATED - ONE_DAY, None, "", "offered_on"),
+        (None, INITIATED + ONE_DAY, "", "offered_on"),
+        (INITIATED + ONE_DAY, INITIATED, "", "done_on"),
+        (INITIATED, None, "Inte behövligt.", "unnecessary_reason"),
+        (INITIATED, INITIATED, "Inte behövligt.", "unnecessary_reason"),
+    ],
+    ids=[
+        "offered-before-initiated",
+        "done-without-offer",
+        "done-before-offer",
+        "unnecessary-but-offered",
+        "unnecessary-but-done",
+    ],
+)
+def test_health_exam_steps_out_of_order_are_refused(offered_on, done_on, unnecessary_reason, field):
+    """R-PLAC-4: a step needs the one before it and dates run forwards; "obviously unnecessary"
+    excludes an appointment."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_health_exam(
+            initiated_on=INITIATED,
+            offered_on=offered_on,
+            done_on=done_on,
+            unnecessary_reason=unnecessary_reason,
+        )
+    assert rule_of(excinfo) == "R-PLAC-4"
+    assert excinfo.value.field == field
+
+
+# --- Guardians ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("existing", [0, 1])
+def test_a_first_and_a_second_guardian_may_be_added(existing):
+    """GUARDIANS (DOMAIN.md, "Who is involved"): a child has 0, 1 or 2 guardians."""
+    check_guardian_count(existing)
+
+
+def test_a_third_guardian_is_refused():
+    """GUARDIANS (DOMAIN.md, "Who is involved"): never more than two guardians."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_guardian_count(2)
+    assert rule_of(excinfo) == "GUARDIANS"

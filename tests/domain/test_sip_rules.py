@@ -1,0 +1,356 @@
+"""SIP rules (domain/sip.py) and the first-meeting deadline (R-SIP-1): consent (R-SIP-2), the
+offer to take part (R-SIP-3), the written plan (R-SIP-5) and its follow-up date (R-SIP-6).
+
+No database: plain values in, the day passed in; every date limit one day either side.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from domain import deadlines as dl
+from domain.deadlines import DeadlineKind, DeadlineStatus
+from domain.errors import RuleViolation
+from domain.rulesets import OSTERGOTLAND, VASTRA_GOTALAND
+from domain.sip import (
+    STEPS,
+    YOUNG_PERSON,
+    ConsentFact,
+    InterventionFact,
+    SipProgress,
+    check_meeting_can_be_held,
+    check_plan,
+    consent_is_valid,
+    required_consenters,
+)
+
+ONE_DAY = timedelta(days=1)
+MOTHER, FATHER = 11, 12
+GIVEN = date(2026, 5, 10)
+HELD = date(2026, 5, 15)
+
+
+# --- R-SIP-1: the first SIP meeting within 3 weeks of the need being noticed ---------------------
+
+
+@pytest.mark.parametrize("rule_set", [VASTRA_GOTALAND, OSTERGOTLAND], ids=lambda rs: rs.code)
+def test_first_sip_meeting_is_due_21_days_after_the_need_was_noticed(rule_set):
+    """R-SIP-1: noticed 3 March, due 24 March (Lag (1930:173) 2 §)."""
+    deadline = dl.sip_first_meeting(noticed_on=date(2026, 3, 3), held_on=None, rule_set=rule_set)
+
+    assert deadline.kind == DeadlineKind.SIP_FIRST_MEETING
+    assert deadline.rule == "R-SIP-1"
+    assert deadline.due_on == date(2026, 3, 24)
+
+
+@pytest.mark.parametrize(
+    ("held_on", "status"),
+    [
+        (date(2026, 3, 23), DeadlineStatus.MET_ON_TIME),
+        (date(2026, 3, 24), DeadlineStatus.MET_ON_TIME),
+        (date(2026, 3, 25), DeadlineStatus.MET_LATE),
+    ],
+)
+def test_first_sip_meeting_held_on_the_due_day_is_on_time_and_the_day_after_is_late(
+    held_on, status
+):
+    """R-SIP-1, one day either side of the 21st day."""
+    deadline = dl.sip_first_meeting(
+        noticed_on=date(2026, 3, 3), held_on=held_on, rule_set=VASTRA_GOTALAND
+    )
+
+    assert deadline.status(today=date(2026, 6, 1), due_soon_days=7) == status
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(2026, 3, 23), DeadlineStatus.DUE_SOON),
+        (date(2026, 3, 24), DeadlineStatus.DUE_SOON),
+        (date(2026, 3, 25), DeadlineStatus.OVERDUE),
+    ],
+)
+def test_first_sip_meeting_not_held_is_overdue_from_the_day_after_the_due_day(today, status):
+    """R-SIP-1: not held and the 21 days passed; due today is not overdue yet."""
+    deadline = dl.sip_first_meeting(
+        noticed_on=date(2026, 3, 3), held_on=None, rule_set=VASTRA_GOTALAND
+    )
+
+    assert deadline.status(today=today, due_soon_days=7) == status
+
+
+# --- R-SIP-2: consent ----------------------------------------------------------------------------
+
+
+def test_both_guardians_of_a_minor_must_consent_when_there_are_two():
+    """R-SIP-2: both guardians, if there are two."""
+    assert required_consenters(guardian_ids=[MOTHER, FATHER], is_minor=True) == {MOTHER, FATHER}
+
+
+def test_consent_of_one_guardian_of_two_is_not_enough():
+    """R-SIP-2: one of two guardians is not enough."""
+    consents = [ConsentFact(given_by=MOTHER, given_on=GIVEN)]
+
+    assert not consent_is_valid(consents, guardian_ids=[MOTHER, FATHER], is_minor=True, on=HELD)
+
+
+def test_consent_of_both_guardians_is_valid():
+    consents = [ConsentFact(given_by=g, given_on=GIVEN) for g in (MOTHER, FATHER)]
+
+    assert consent_is_valid(consents, guardian_ids=[MOTHER, FATHER], is_minor=True, on=HELD)
+
+
+def test_consent_of_the_only_guardian_is_enough():
+    consents = [ConsentFact(given_by=MOTHER, given_on=GIVEN)]
+
+    assert consent_is_valid(consents, guardian_ids=[MOTHER], is_minor=True, on=HELD)
+
+
+def test_the_young_person_cannot_replace_a_guardians_consent_while_a_minor():
+    """R-SIP-2: for a minor, the guardians consent."""
+    consents = [ConsentFact(given_by=YOUNG_PERSON, given_on=GIVEN)]
+
+    assert not consent_is_valid(consents, guardian_ids=[MOTHER], is_minor=True, on=HELD)
+
+
+def test_a_minor_without_a_registered_guardian_consents_personally():
+    assert required_consenters(guardian_ids=[], is_minor=True) == {YOUNG_PERSON}
+
+
+def test_a_young_person_of_18_consents_personally_and_the_guardians_consent_is_not_needed():
+    """R-SIP-2: the young person (18 or older) consents; former guardians do not count."""
+    own = [ConsentFact(given_by=YOUNG_PERSON, given_on=GIVEN)]
+    guardians_only = [ConsentFact(given_by=g, given_on=GIVEN) for g in (MOTHER, FATHER)]
+
+    assert required_consenters(guardian_ids=[MOTHER, FATHER], is_minor=False) == {YOUNG_PERSON}
+    assert consent_is_valid(own, guardian_ids=[MOTHER, FATHER], is_minor=False, on=HELD)
+    assert not consent_is_valid(
+        guardians_only, guardian_ids=[MOTHER, FATHER], is_minor=False, on=HELD
+    )
+
+
+def test_no_consent_is_not_valid():
+    """R-SIP-2: no consent, no SIP."""
+    assert not consent_is_valid([], guardian_ids=[MOTHER], is_minor=True, on=HELD)
+    assert not consent_is_valid([], guardian_ids=[], is_minor=False, on=HELD)
+
+
+@pytest.mark.parametrize(
+    ("on", "valid"),
+    [(GIVEN - ONE_DAY, False), (GIVEN, True), (GIVEN + ONE_DAY, True)],
+)
+def test_consent_counts_from_the_day_it_was_given(on, valid):
+    consents = [ConsentFact(given_by=MOTHER, given_on=GIVEN)]
+
+    assert consent_is_valid(consents, guardian_ids=[MOTHER], is_minor=True, on=on) is valid
+
+
+REVOKED_FROM = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("on", "valid"),
+    [(REVOKED_FROM - ONE_DAY, True), (REVOKED_FROM, False), (REVOKED_FROM + ONE_DAY, False)],
+)
+def test_revoked_consent_is_no_longer_valid_from_its_effective_date(on, valid):
+    """R-SIP-2: a consent can be revoked at any time; from the effective date it is gone."""
+    consents = [
+        ConsentFact(given_by=MOTHER, given_on=GIVEN, revoked_from=REVOKED_FROM),
+        ConsentFact(given_by=FATHER, given_on=GIVEN),
+    ]
+
+    assert consent_is_valid(consents, guardian_ids=[MOTHER, FATHER], is_minor=True, on=on) is valid
+
+
+def test_a_new_consent_after_a_revocation_makes_the_consent_valid_again():
+    consents = [
+        ConsentFact(given_by=MOTHER, given_on=GIVEN, revoked_from=REVOKED_FROM),
+        ConsentFact(given_by=MOTHER, given_on=REVOKED_FROM + timedelta(days=5)),
+    ]
+
+    on = REVOKED_FROM + timedelta(days=3)
+    assert not consent_is_valid(consents, guardian_ids=[MOTHER], is_minor=True, on=on)
+    on = REVOKED_FROM + timedelta(days=5)
+    assert consent_is_valid(consents, guardian_ids=[MOTHER], is_minor=True, on=on)
+
+
+# --- check_meeting_can_be_held: R-SIP-2 and R-SIP-3 -----------------------------------------------
+
+
+def test_meeting_cannot_be_held_without_valid_consent():
+    """R-SIP-2: no consent, no SIP meeting."""
+    with pytest.raises(RuleViolation) as raised:
+        check_meeting_can_be_held(
+            consent_valid=False, individual_offered_on=HELD - ONE_DAY, held_on=HELD
+        )
+
+    assert raised.value.rule == "R-SIP-2"
+
+
+def test_meeting_cannot_be_held_without_the_offer_to_take_part_recorded():
+    """R-SIP-3: the individual and the guardians are offered to take part."""
+    with pytest.raises(RuleViolation) as raised:
+        check_meeting_can_be_held(consent_valid=True, individual_offered_on=None, held_on=HELD)
+
+    assert raised.value.rule == "R-SIP-3"
+    assert raised.value.field == "individual_offered_on"
+
+
+@pytest.mark.parametrize("offered_on", [HELD - ONE_DAY, HELD])
+def test_meeting_can_be_held_when_the_offer_was_made_on_or_before_the_meeting_day(offered_on):
+    """R-SIP-3, one day either side: the offer on the day of the meeting is in time."""
+    check_meeting_can_be_held(consent_valid=True, individual_offered_on=offered_on, held_on=HELD)
+
+
+def test_meeting_cannot_be_held_when_the_offer_is_after_the_meeting():
+    """R-SIP-3: the offer must come before the meeting."""
+    with pytest.raises(RuleViolation) as raised:
+        check_meeting_can_be_held(
+            consent_valid=True, individual_offered_on=HELD + ONE_DAY, held_on=HELD
+        )
+
+    assert raised.value.rule == "R-SIP-3"
+    assert raised.value.field == "individual_offered_on"
+
+
+def test_missing_consent_is_reported_before_the_missing_offer():
+    with pytest.raises(RuleViolation) as raised:
+        check_meeting_can_be_held(consent_valid=False, individual_offered_on=None, held_on=HELD)
+
+    assert raised.value.rule == "R-SIP-2"
+
+
+# --- check_plan: R-SIP-5 and R-SIP-6 --------------------------------------------------------------
+
+BY_UNIT = InterventionFact(description="Utredning på BUP", responsible_kind="unit", has_unit=True)
+
+
+def _plan(**overrides):
+    kwargs = {
+        "needs": "Stöd i skolan.",
+        "interventions": [BY_UNIT],
+        "has_overall_responsible": True,
+        "next_follow_up_on": HELD + timedelta(days=90),
+        "held_on": HELD,
+    } | overrides
+    check_plan(**kwargs)
+
+
+def test_a_complete_plan_passes():
+    _plan()
+
+
+@pytest.mark.parametrize("kind", ["third_party", "close_person", "individual"])
+def test_an_intervention_by_someone_else_than_a_unit_passes_with_a_name(kind):
+    """R-SIP-5: interventions by a third party, a close person or the individual."""
+    _plan(
+        interventions=[
+            InterventionFact(
+                description="Läxhjälp",
+                responsible_kind=kind,
+                has_unit=False,
+                responsible_name="Moster Lena",
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize("needs", ["", "   \n"])
+def test_plan_requires_the_childs_needs(needs):
+    """R-SIP-5: the plan states the child's needs."""
+    with pytest.raises(RuleViolation) as raised:
+        _plan(needs=needs)
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-5", "needs")
+
+
+def test_plan_requires_at_least_one_intervention():
+    """R-SIP-5: the plan states the interventions."""
+    with pytest.raises(RuleViolation) as raised:
+        _plan(interventions=[])
+
+    assert raised.value.rule == "R-SIP-5"
+
+
+def test_an_intervention_by_a_principal_names_the_responsible_unit():
+    """R-SIP-5: each principal's responsibility per intervention, at unit level."""
+    without_unit = InterventionFact(description="Samtal", responsible_kind="unit", has_unit=False)
+
+    with pytest.raises(RuleViolation) as raised:
+        _plan(interventions=[BY_UNIT, without_unit])
+
+    assert raised.value.rule == "R-SIP-5"
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_intervention_by_a_third_party_names_who_is_responsible(name):
+    """R-SIP-5: interventions by a third party name it."""
+    unnamed = InterventionFact(
+        description="Fritidsaktivitet",
+        responsible_kind="third_party",
+        has_unit=False,
+        responsible_name=name,
+    )
+
+    with pytest.raises(RuleViolation) as raised:
+        _plan(interventions=[BY_UNIT, unnamed])
+
+    assert raised.value.rule == "R-SIP-5"
+
+
+def test_plan_requires_who_holds_the_overall_responsibility():
+    """R-SIP-5: who has the overall responsibility for the plan."""
+    with pytest.raises(RuleViolation) as raised:
+        _plan(has_overall_responsible=False)
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-5", "overall_responsible_unit")
+
+
+def test_plan_requires_a_follow_up_date():
+    """R-SIP-6: the SIP is followed up at the date it sets."""
+    with pytest.raises(RuleViolation) as raised:
+        _plan(next_follow_up_on=None)
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-6", "next_follow_up_on")
+
+
+@pytest.mark.parametrize("follow_up_on", [HELD - ONE_DAY, HELD])
+def test_follow_up_date_on_or_before_the_meeting_day_is_refused(follow_up_on):
+    """R-SIP-6: the follow-up date must be after the meeting; the meeting day is not."""
+    with pytest.raises(RuleViolation) as raised:
+        _plan(next_follow_up_on=follow_up_on)
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-6", "next_follow_up_on")
+
+
+def test_follow_up_date_the_day_after_the_meeting_passes():
+    """R-SIP-6, the other side of the limit."""
+    _plan(next_follow_up_on=HELD + ONE_DAY)
+
+
+# --- the seven steps ------------------------------------------------------------------------------
+
+
+def test_progress_has_the_seven_steps_in_order():
+    progress = SipProgress(
+        need_noticed=True,
+        consent_valid=True,
+        individual_offered=False,
+        invited=True,
+        plan_drawn_up=False,
+        followed_up=False,
+        closed=False,
+    )
+
+    assert progress.steps() == [
+        ("assess_need", True),
+        ("consent", True),
+        ("prepare", False),
+        ("invite", True),
+        ("draw_up", False),
+        ("follow_up", False),
+        ("close", False),
+    ]
+    assert len(STEPS) == 7
