@@ -3,10 +3,13 @@ incremental update, so earlier signatures stay valid."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,6 +23,22 @@ from .backends import document_timestamper, signature_timestamper, trust_root
 
 STAMP_WIDTH, STAMP_HEIGHT = 240, 70
 STAMP_Y = 60
+
+T = TypeVar("T")
+
+
+def run_blocking(call: Callable[[], T]) -> T:
+    """Run one of pyHanko's synchronous entry points, which call ``asyncio.run`` inside.
+
+    ``asyncio.run`` refuses to start when the calling thread already has a running event
+    loop (an ASGI worker, or a test session driving Playwright's sync API). Then the call
+    runs in a short-lived worker thread of its own; otherwise it runs right here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(call).result()
 
 
 def sha256(data: bytes) -> str:
@@ -59,7 +78,7 @@ def sign_increment(
         ),
     )
     out = BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    run_blocking(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
@@ -67,9 +86,8 @@ def add_document_timestamp(pdf: bytes) -> bytes:
     """Seal the fully signed document with a final document timestamp (RFC 3161)."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     out = BytesIO()
-    signers.PdfTimeStamper(document_timestamper()).timestamp_pdf(
-        writer, md_algorithm="sha256", output=out
-    )
+    timestamper = signers.PdfTimeStamper(document_timestamper())
+    run_blocking(lambda: timestamper.timestamp_pdf(writer, md_algorithm="sha256", output=out))
     return out.getvalue()
 
 
@@ -122,7 +140,9 @@ def verify(
     context = ValidationContext(trust_roots=[trust_root()], allow_fetching=False)
     for sig in regular:
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            status = run_blocking(
+                lambda sig=sig: validate_pdf_signature(sig, signer_validation_context=context)
+            )
             # docmdp_ok False: pyHanko's difference analysis found a change after this
             # signature beyond added signatures and timestamps, e.g. an update sealed by a
             # later timestamp. The signed document was changed: not intact.
@@ -149,9 +169,13 @@ def verify(
     last = embedded[-1]
     try:
         if last in reader.embedded_timestamp_signatures:
-            last_status = validate_pdf_timestamp(last, validation_context=context)
+            last_status = run_blocking(
+                lambda: validate_pdf_timestamp(last, validation_context=context)
+            )
         else:
-            last_status = validate_pdf_signature(last, signer_validation_context=context)
+            last_status = run_blocking(
+                lambda: validate_pdf_signature(last, signer_validation_context=context)
+            )
         whole = last_status.coverage == SignatureCoverageLevel.ENTIRE_FILE and last_status.intact
         last_trusted = last_status.trusted
     except Exception:  # unreadable: it certainly does not cover the file

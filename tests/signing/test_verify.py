@@ -4,6 +4,7 @@ elsewhere or signed under another CA: not valid, with the reason."""
 
 from __future__ import annotations
 
+import asyncio
 from io import BytesIO, StringIO
 
 import pytest
@@ -69,6 +70,32 @@ def test_the_fully_signed_pdf_is_valid(final_pdf, goteborg, region):
     assert goteborg.name in result.signatures[0].signer
     assert region.name in result.signatures[1].signer
     assert result.embedded_json is not None
+
+
+def test_verification_works_in_a_thread_with_a_running_event_loop(final_pdf):
+    """pyHanko's sync API calls asyncio.run inside; under a running loop (an ASGI worker,
+    Playwright's sync API in the same test session) that used to raise and the valid PDF
+    was reported as not intact. The call must not depend on the caller's thread."""
+
+    hashes = known()
+
+    async def verify_inside_a_loop():
+        return verify(final_pdf, known_hashes=hashes)
+
+    result = asyncio.run(verify_inside_a_loop())
+
+    assert result.valid, result.reasons
+    assert all(s.intact and s.trusted for s in result.signatures)
+
+
+def test_a_document_timestamp_can_be_added_inside_a_running_event_loop(final_pdf):
+    async def stamp_inside_a_loop():
+        return add_document_timestamp(final_pdf)
+
+    stamped = asyncio.run(stamp_inside_a_loop())
+
+    assert stamped.startswith(final_pdf)
+    assert len(stamped) > len(final_pdf)
 
 
 def test_a_pdf_with_one_byte_flipped_is_not_valid(signed, final_pdf):
