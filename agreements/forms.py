@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import AmountField, DateInput
 from organisations.models import Principal
 from sip.models import SipMeeting
 
@@ -63,6 +63,7 @@ class AgreementVersionForm(forms.ModelForm):
             "applies_from_start",
             "effective_from",
         ]
+        field_classes = {"region_percent": AmountField, "region_amount_per_month": AmountField}
         widgets = {
             "health_care_provision": forms.Textarea({"rows": 3}),
             "split_method": forms.RadioSelect,
@@ -88,7 +89,7 @@ class LineForm(forms.Form):
     responsible_principal = forms.ModelChoiceField(
         label=_("Responsible principal"), queryset=Principal.objects.none()
     )
-    amount_per_month = forms.DecimalField(
+    amount_per_month = AmountField(
         label=_("Cost (SEK per month)"),
         required=False,
         max_digits=12,

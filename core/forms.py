@@ -26,3 +26,42 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AmountInput(forms.TextInput):
+    """A text input for amounts: a number input would refuse "1 234,50", which is how
+    amounts are written in Swedish; inputmode still brings up the numeric keyboard."""
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class AmountField(forms.DecimalField):
+    """A decimal field that accepts the way people write amounts: "1 234,50", "1234.50",
+    "1.234,50" or "1,234.50". Spaces (also non-breaking) are digit grouping; when both a
+    comma and a point occur, the last one is the decimal separator."""
+
+    widget = AmountInput
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        # localize=True swaps in a plain TextInput; keep ours.
+        if not isinstance(self.widget, AmountInput):
+            self.widget = AmountInput()
+            self.widget.is_localized = True
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str):
+            value = normalise_amount(value)
+        return super().to_python(value)
+
+
+def normalise_amount(text: str) -> str:
+    cleaned = "".join(ch for ch in text.strip() if ch not in " \u00a0\u202f\u2009")
+    cleaned = cleaned.replace("\u2212", "-")  # a typographic minus
+    if "," in cleaned and "." in cleaned:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        grouping = "." if decimal_mark == "," else ","
+        cleaned = cleaned.replace(grouping, "")
+    return cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned

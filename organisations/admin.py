@@ -8,12 +8,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.forms import AmountField
 from core.policy import administered_principal_ids
 
 from . import services
@@ -145,6 +147,23 @@ class FinancialMandateForm(forms.ModelForm):
     class Meta:
         model = FinancialMandate
         fields = ["user", "principal", "valid_from", "valid_until", "annual_limit"]
+        field_classes = {"annual_limit": AmountField}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        needed = ("user", "principal", "valid_from")
+        if self.instance.pk is None and all(cleaned.get(name) for name in needed):
+            try:
+                services.mandate_check(
+                    user=cleaned["user"],
+                    principal=cleaned["principal"],
+                    valid_from=cleaned["valid_from"],
+                    valid_until=cleaned.get("valid_until"),
+                    annual_limit=cleaned.get("annual_limit"),
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(FinancialMandate)

@@ -15,13 +15,35 @@ from core.audit import audit_record
 from core.models import AuditAction
 from core.policy import administered_principal_ids
 
-from .models import FinancialMandate, Principal, User
+from .models import FinancialMandate, Membership, Principal, User
 
 
 def _require_administrator(user: Any, principal: Principal) -> None:
     ids = administered_principal_ids(user)
     if ids is not None and principal.pk not in ids:
         raise PermissionDenied(_("Only an administrator of the principal may do this."))
+
+
+def mandate_check(
+    *,
+    user: User,
+    principal: Principal,
+    valid_from: date,
+    valid_until: date | None,
+    annual_limit: Decimal | None,
+) -> None:
+    """R-MEET-3: what a new mandate must satisfy; raises ValidationError per field. The
+    admin form asks this before saving, and mandate_register asks it again."""
+    errors: dict[str, str] = {}
+    if valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = _("The last day cannot be before the first day.")
+    if annual_limit is not None and annual_limit <= 0:
+        errors["annual_limit"] = _("The annual limit must be more than 0 kronor, or left empty.")
+    # A mandate lets its holder sign for the principal: only someone who works there.
+    if not Membership.objects.filter(user=user, unit__principal=principal).exists():
+        errors["user"] = _("The person must be a member of one of the principal's units.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -37,8 +59,13 @@ def mandate_register(
 ) -> FinancialMandate:
     """R-MEET-3: register a financial mandate. Only an administrator of the principal may."""
     _require_administrator(registered_by, principal)
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The last day cannot be before the first day.")})
+    mandate_check(
+        user=user,
+        principal=principal,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        annual_limit=annual_limit,
+    )
     mandate = instance or FinancialMandate()
     mandate.user = user
     mandate.principal = principal

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import AmountField, DateInput
 from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
 from organisations.models import Principal, Unit
 
@@ -146,6 +146,7 @@ class PlacementForm(forms.ModelForm):
             "investigation_decided_on",
             "investigation_completed_on",
         ]
+        field_classes = {"cost_per_day": AmountField}
         widgets = {name: DateInput() for name in date_fields} | {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "wishes": forms.Textarea(attrs={"rows": 2}),

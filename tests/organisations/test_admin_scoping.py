@@ -245,3 +245,62 @@ def test_invalid_organisation_number_gives_a_swedish_message(region):
     with translation.override("sv"):
         message = " ".join(excinfo.value.message_dict["organisation_number"])
     assert "organisationsnummer" in message.lower()
+
+
+# --- registering a mandate in the admin: errors next to the fields, never a 500 ---------------
+
+
+def _add_mandate(client, **data):
+    return client.post(reverse("admin:organisations_financialmandate_add"), data)
+
+
+def test_admin_registers_a_mandate_with_a_limit_written_the_swedish_way(
+    mdl_admin_client, molndal, mdl_caseworker
+):
+    response = _add_mandate(
+        mdl_admin_client,
+        user=mdl_caseworker.pk,
+        principal=molndal.pk,
+        valid_from="2026-01-01",
+        annual_limit="1 500 000,50",
+    )
+
+    assert response.status_code == 302
+    stored = FinancialMandate.objects.get(user=mdl_caseworker)
+    assert str(stored.annual_limit) == "1500000.50"
+    assert stored.registered_by.email.startswith("admin")
+
+
+def test_admin_mandate_form_shows_a_backwards_period_next_to_the_field(
+    mdl_admin_client, molndal, mdl_caseworker
+):
+    with translation.override("sv"):
+        response = _add_mandate(
+            mdl_admin_client,
+            user=mdl_caseworker.pk,
+            principal=molndal.pk,
+            valid_from="2026-06-01",
+            valid_until="2026-05-31",
+            annual_limit="0",
+        )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "valid_until" in errors and "annual_limit" in errors
+    assert not FinancialMandate.objects.filter(user=mdl_caseworker).exists()
+
+
+def test_superuser_cannot_give_a_mandate_to_someone_outside_the_principal(
+    client, two_municipalities, goteborg, mdl_caseworker
+):
+    """R-MEET-3: a mandate lets its holder sign for the principal, so the holder must work
+    there. The superuser's form offers every user; the service refuses, the form shows it."""
+    client.force_login(UserFactory(email="root@test.example", is_superuser=True, is_staff=True))
+
+    response = _add_mandate(
+        client, user=mdl_caseworker.pk, principal=goteborg.pk, valid_from="2026-01-01"
+    )
+
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not FinancialMandate.objects.filter(user=mdl_caseworker).exists()

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import AuditAction, AuditEvent
 from domain.mandates import mandate_is_valid_on
 from organisations import services
-from organisations.models import FinancialMandate
-from tests.factories import FinancialMandateFactory, UserFactory
+from organisations.models import FinancialMandate, Role
+from tests.factories import FinancialMandateFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,9 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 def signatory(gbg_social):
-    return UserFactory(email="signatar@gbg.example")
+    user = UserFactory(email="signatar@gbg.example")
+    MembershipFactory(user=user, unit=gbg_social, role=Role.MANAGER)
+    return user
 
 
 @pytest.fixture
@@ -100,6 +102,35 @@ def test_mandate_cannot_end_before_it_starts(gbg_admin, goteborg, signatory):
         )
 
     assert "valid_until" in excinfo.value.message_dict
+    assert not FinancialMandate.objects.exists()
+
+
+def test_a_mandate_is_only_for_a_member_of_the_principal(gbg_admin, goteborg, mdl_caseworker):
+    """A Mölndal caseworker cannot be given a mandate to sign for Göteborg."""
+    with pytest.raises(ValidationError) as excinfo:
+        services.mandate_register(
+            registered_by=gbg_admin,
+            user=mdl_caseworker,
+            principal=goteborg,
+            valid_from=date(2026, 1, 1),
+        )
+
+    assert "user" in excinfo.value.message_dict
+    assert not FinancialMandate.objects.exists()
+
+
+@pytest.mark.parametrize("limit", [Decimal("0"), Decimal("-1.00")])
+def test_an_annual_limit_must_be_positive(gbg_admin, goteborg, signatory, limit):
+    with pytest.raises(ValidationError) as excinfo:
+        services.mandate_register(
+            registered_by=gbg_admin,
+            user=signatory,
+            principal=goteborg,
+            valid_from=date(2026, 1, 1),
+            annual_limit=limit,
+        )
+
+    assert "annual_limit" in excinfo.value.message_dict
     assert not FinancialMandate.objects.exists()
 
 

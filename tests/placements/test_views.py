@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -228,6 +229,33 @@ def test_caseworker_registers_an_acute_hvb_placement(
     assert (placement.status, placement.is_acute) == (Placement.Status.PLANNED, True)
     assert placement.placing_principal == gbg_social.principal
     assert [e.action for e in audit.new()] == [AuditAction.CREATE]
+
+
+def test_a_cost_per_day_typed_the_swedish_way_is_stored_and_shown_back(
+    client_for, gbg_child, gbg_social, gbg_caseworker
+):
+    client = client_for(gbg_caseworker)
+    response = client.post(
+        reverse("placements:placement_create", args=[gbg_child.pk]),
+        {
+            "placing_unit": gbg_social.pk,
+            "caseworker": gbg_caseworker.pk,
+            "form": Placement.Form.FOSTER_HOME,
+            "legal_basis": Placement.LegalBasis.SOL,
+            "provider_name": "Familjehemmet Ek",
+            "planned_start": "2026-05-15",
+            "cost_per_day": "1 250,75",
+            "goal": "Trygg vardag.",
+            "wishes": "Nära skolan.",
+            "schooling": "Samma skola.",
+        },
+    )
+
+    placement = gbg_child.placements.get()
+    assert response.status_code == 302
+    assert placement.cost_per_day == Decimal("1250.75")
+    edit = client.get(reverse("placements:placement_update", args=[placement.pk]))
+    assert 'value="1250,75"' in edit.content.decode()
 
 
 def test_a_third_guardian_gives_a_form_error(client_for, gbg_child, gbg_caseworker):
