@@ -24,6 +24,8 @@ def digest_for(user: Any, *, today: date) -> dict[str, list[Any]]:
     items = [d for d in my_deadlines(user, today=today, limit=500) if d.kind not in disabled]
     return {
         "overdue": [d for d in items if d.status == "overdue"],
+        # Not in the list, but a deadline due today is the last chance to act on it.
+        "today": [d for d in items if d.due_on == today],
         "tomorrow": [d for d in items if d.due_on == today + timedelta(days=1)],
         "in_seven_days": [d for d in items if d.due_on == today + timedelta(days=7)],
     }

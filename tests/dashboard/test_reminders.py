@@ -42,6 +42,7 @@ def buckets(bulk_deadlines):
         name: bulk_deadlines(1, due_on=due_on, kind=kind)[0]
         for name, due_on, kind in [
             ("overdue", TODAY - timedelta(days=3), "sip_first_meeting"),
+            ("today", TODAY, "power_of_attorney"),
             ("tomorrow", TODAY + timedelta(days=1), "health_exam_offer"),
             ("in_seven_days", TODAY + timedelta(days=7), "acute_settlement"),
             ("in_three_days", TODAY + timedelta(days=3), "care_contact"),
@@ -50,13 +51,14 @@ def buckets(bulk_deadlines):
     }
 
 
-def test_the_digest_has_the_overdue_the_due_tomorrow_and_the_due_in_seven_days(
+def test_the_digest_has_the_overdue_the_due_today_tomorrow_and_in_seven_days(
     gbg_caseworker, buckets
 ):
     digest = digest_for(gbg_caseworker, today=TODAY)
 
     assert {name: [d.pk for d in rows] for name, rows in digest.items()} == {
         "overdue": [buckets["overdue"].pk],
+        "today": [buckets["today"].pk],
         "tomorrow": [buckets["tomorrow"].pk],
         "in_seven_days": [buckets["in_seven_days"].pk],
     }
@@ -68,11 +70,11 @@ def test_the_mail_links_each_deadline_of_the_digest_and_nothing_else(gbg_casewor
     assert sent == 1
     message = the_mail()
     assert message.to == [gbg_caseworker.email]
-    for name in ("overdue", "tomorrow", "in_seven_days"):
+    for name in ("overdue", "today", "tomorrow", "in_seven_days"):
         assert link(buckets[name]) in message.body
     for name in ("in_three_days", "in_eight_days"):
         assert link(buckets[name]) not in message.body
-    assert ReminderLog.objects.get(user=gbg_caseworker, sent_on=TODAY).items == 3
+    assert ReminderLog.objects.get(user=gbg_caseworker, sent_on=TODAY).items == 4
 
 
 def test_met_deadlines_are_not_reminded(gbg_caseworker, bulk_deadlines):
@@ -84,7 +86,7 @@ def test_met_deadlines_are_not_reminded(gbg_caseworker, bulk_deadlines):
 
 
 def test_nothing_in_the_buckets_means_no_mail(gbg_caseworker, buckets):
-    for name in ("overdue", "tomorrow", "in_seven_days"):
+    for name in ("overdue", "today", "tomorrow", "in_seven_days"):
         buckets[name].delete()
 
     assert send_reminders(today=TODAY) == 0
