@@ -26,14 +26,19 @@ def placement_agreement_signed(placement: Any) -> bool:
     ).exists()
 
 
+def _versions_by_number(agreement: Agreement) -> list[AgreementVersion]:
+    """The agreement's versions in order; from the prefetch cache when the caller prefetched
+    them (the pair statement does), otherwise one query."""
+    return sorted(agreement.versions.all(), key=lambda v: v.number)
+
+
 def settled_on(agreement: Agreement) -> date | None:
     """The day the split was first settled: the first version signed by both."""
-    first = (
-        agreement.versions.filter(signed_at__isnull=False)
-        .order_by("number")
-        .only("signed_at")
-        .first()
-    )
+    return _settled_on(_versions_by_number(agreement))
+
+
+def _settled_on(versions: list[AgreementVersion]) -> date | None:
+    first = next((v for v in versions if v.signed_at is not None), None)
     if first is None:
         return None
     from django.utils import timezone
@@ -43,16 +48,16 @@ def settled_on(agreement: Agreement) -> date | None:
 
 def split_versions(agreement: Agreement) -> list[SplitVersion]:
     """The signed versions (in force or superseded) as plain values for the statement."""
+    return _split_versions(agreement, _versions_by_number(agreement))
+
+
+def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> list[SplitVersion]:
     rule_set = agreement.placement.child.home_municipality.rule_set
-    versions = [
-        v
-        for v in agreement.versions.filter(
-            status__in=[rules.AgreementStatus.SIGNED, rules.AgreementStatus.SUPERSEDED]
-        ).order_by("number")
-        if v.effective_from is not None
-    ]
+    in_force = {rules.AgreementStatus.SIGNED, rules.AgreementStatus.SUPERSEDED}
     result = []
     for v in versions:
+        if v.status not in in_force or v.effective_from is None:
+            continue
         percent = rules.region_percent_for(
             method=rules.SplitMethod(v.split_method),
             region_percent=v.region_percent,
@@ -80,7 +85,7 @@ def placement_statement(*, placement: Any, year: int, month: int) -> Statement |
     if start > last or (placement.actual_end and placement.actual_end < date(year, month, 1)):
         return None
     agreement = getattr(placement, "agreement", None) if hasattr(placement, "agreement") else None
-    versions = split_versions(agreement) if agreement else []
+    versions = _versions_by_number(agreement) if agreement else []
     placing = "region" if placement.placing_principal.kind == "region" else "municipality"
     return monthly_statement(
         year=year,
@@ -88,10 +93,10 @@ def placement_statement(*, placement: Any, year: int, month: int) -> Statement |
         placement_start=start,
         placement_end=placement.actual_end,
         cost_per_day=placement.cost_per_day,
-        versions=versions,
+        versions=_split_versions(agreement, versions) if agreement else [],
         placing_principal=placing,
         acute=placement.is_acute,
-        settled_on=settled_on(agreement) if agreement else None,
+        settled_on=_settled_on(versions),
     )
 
 
@@ -117,9 +122,15 @@ class PairStatement:
 def pair_statement(*, agreements: QuerySet[Agreement], year: int, month: int) -> PairStatement:
     """What each principal owes the other for a month across all their placements."""
     rows = []
-    for agreement in agreements.select_related(
-        "placement__child__home_municipality__region", "placement__placing_principal"
-    ).order_by("placement__pk"):
+    # A bounded number of queries however many placements the pair shares: the versions of
+    # every agreement come in one prefetch.
+    for agreement in (
+        agreements.select_related(
+            "placement__child__home_municipality__region", "placement__placing_principal"
+        )
+        .prefetch_related("versions")
+        .order_by("placement__pk")
+    ):
         statement = placement_statement(placement=agreement.placement, year=year, month=month)
         if statement is not None:
             rows.append(PairRow(placement=agreement.placement, statement=statement))

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -358,6 +360,48 @@ def test_the_pair_statement_leaves_out_placements_without_days_in_the_month(pair
     assert result.total == Decimal(0)
 
 
+def _more_placements(n, *, goteborg, gbg_social, gbg_caseworker):
+    for i in range(n):
+        child = ChildFactory(
+            first_name=f"Extra{i}", home_municipality=goteborg, responsible_unit=gbg_social
+        )
+        placement = PlacementFactory(
+            child=child,
+            caseworker=gbg_caseworker,
+            status=Placement.Status.ACTIVE,
+            planned_start=date(2026, 5, 1),
+            actual_start=date(2026, 5, 1),
+            cost_per_day=Decimal("1500.00"),
+        )
+        signed_agreement(
+            placement,
+            user=gbg_caseworker,
+            effective_from=date(2026, 5, 1),
+            split_method="percent",
+            region_percent=Decimal(50),
+        )
+
+
+def test_the_pair_statement_makes_the_same_number_of_queries_for_3_and_for_9_placements(
+    pair, goteborg, region, gbg_social, gbg_caseworker
+):
+    def queries_for_may() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            result = selectors.pair_statement(
+                agreements=Agreement.objects.filter(municipality=goteborg, region=region),
+                year=2026,
+                month=5,
+            )
+        return len(captured), len(result.rows)
+
+    few, rows_few = queries_for_may()
+    _more_placements(6, goteborg=goteborg, gbg_social=gbg_social, gbg_caseworker=gbg_caseworker)
+    many, rows_many = queries_for_may()
+
+    assert (rows_few, rows_many) == (3, 9)
+    assert many == few <= 3
+
+
 def _pair_url(goteborg, region, fmt="") -> str:
     query = f"?month=2026-05&municipality={goteborg.pk}&region={region.pk}"
     return reverse("agreements:statement_pair") + query + (f"&format={fmt}" if fmt else "")
@@ -470,3 +514,17 @@ def test_the_placement_statement_page(client_for, gbg_caseworker, placement, dra
     assert response.context["statement"].region == Decimal("30000.00")
     [event] = audit.new()
     assert (event.action, event.object_id) == (AuditAction.VIEW, str(placement.pk))
+
+
+def test_the_pair_statement_page_makes_a_bounded_number_of_queries(
+    client_for, gbg_caseworker, gbg_social, pair, goteborg, region, django_assert_max_num_queries
+):
+    client = client_for(gbg_caseworker)
+    _more_placements(6, goteborg=goteborg, gbg_social=gbg_social, gbg_caseworker=gbg_caseworker)
+    client.get(_pair_url(goteborg, region))  # session and caches warmed
+
+    with django_assert_max_num_queries(20):
+        response = client.get(_pair_url(goteborg, region))
+
+    assert response.status_code == 200
+    assert len(response.context["result"].rows) == 9
