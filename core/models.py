@@ -8,22 +8,25 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", _("View")
-    CREATE = "create", _("Create")
-    UPDATE = "update", _("Update")
-    TRANSITION = "transition", _("Status change")
-    SIGN = "sign", _("Sign")
-    DECLINE = "decline", _("Decline")
-    DOWNLOAD = "download", _("Download")
-    EXPORT = "export", _("Export")
-    SEARCH = "search", _("Search")
-    DENIED = "denied", _("Denied")
-    LOGIN = "login", _("Sign-in")
-    LOGOUT = "logout", _("Sign-out")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    # Labels are nouns in the log ("Signering"), not the verbs on buttons ("Signera"):
+    # hence their own context.
+    VIEW = "view", pgettext_lazy("audit action", "View")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    UPDATE = "update", pgettext_lazy("audit action", "Update")
+    TRANSITION = "transition", pgettext_lazy("audit action", "Status change")
+    SIGN = "sign", pgettext_lazy("audit action", "Sign")
+    DECLINE = "decline", pgettext_lazy("audit action", "Decline")
+    DOWNLOAD = "download", pgettext_lazy("audit action", "Download")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
+    SEARCH = "search", pgettext_lazy("audit action", "Search")
+    DENIED = "denied", pgettext_lazy("audit action", "Denied")
+    LOGIN = "login", pgettext_lazy("audit action", "Sign-in")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Sign-out")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

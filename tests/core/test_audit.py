@@ -114,3 +114,14 @@ def test_failed_sign_in_writes_a_row_with_the_name_tried(client, gbg_caseworker,
     assert row.user is None
     assert row.details["username"] == gbg_caseworker.email
     assert not AuditEvent.objects.filter(action=AuditAction.LOGIN).exists()
+
+
+def test_audit_actions_read_as_nouns_in_swedish_apart_from_the_buttons():
+    """The log says what happened ("Signering"); the button says what to do ("Signera")."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("sv"):
+        assert str(AuditAction.SIGN.label) == "Signering"
+        assert str(AuditAction.DENIED.label) == "Nekad åtkomst"
+        assert gettext("Sign") != str(AuditAction.SIGN.label)
