@@ -60,6 +60,7 @@ class PlacementFacts:
     schooling: str = ""
     agreement_signed: bool = False
     power_of_attorney_issued_on: date | None = None
+    power_of_attorney_scope: str = ""
 
 
 def can_move(current: PlacementStatus, target: PlacementStatus) -> bool:
@@ -106,17 +107,7 @@ def check_move(
             "LIFECYCLE", _("This status change is not allowed for the placement."), field=None
         )
     if target == PlacementStatus.ACTIVE:
-        start = facts.actual_start or on
-        missing = missing_record_fields(facts)
-        if missing:
-            raise RuleViolation(
-                "R-PLAC-1",
-                _(
-                    "The placement must state its goal, the individual's wishes and how school "
-                    "or occupation is provided before it starts."
-                ),
-                field=missing[0],
-            )
+        check_record_complete(facts, on=facts.actual_start or on)
         # R-PLAC-2: a planned placement cannot start before both principals have signed.
         # R-PLAC-3: an acute placement may be active without an agreement.
         if not facts.is_acute and not facts.agreement_signed:
@@ -126,23 +117,6 @@ def check_move(
                     "A planned placement cannot start before its cost agreement is signed by "
                     "both principals."
                 ),
-            )
-        if (
-            requires_power_of_attorney(
-                legal_basis=facts.legal_basis,
-                form=facts.form,
-                birth_date=facts.birth_date,
-                on=start,
-            )
-            and facts.power_of_attorney_issued_on is None
-        ):
-            raise RuleViolation(
-                "R-PLAC-6",
-                _(
-                    "An LVU placement of a minor in a foster home or HVB needs a power of "
-                    "attorney before it starts."
-                ),
-                field="power_of_attorney_issued_on",
             )
     if target == PlacementStatus.ENDED:
         if end_date is None:
@@ -155,6 +129,46 @@ def check_move(
                 _("The end date cannot be before the placement started."),
                 field="end_date",
             )
+
+
+def check_record_complete(facts: PlacementFacts, *, on: date) -> None:
+    """R-PLAC-1 and R-PLAC-6: what a placement must state before it starts (``on`` is the
+    start), and must keep stating once it has started: an edit cannot take it away again."""
+    missing = missing_record_fields(facts)
+    if missing:
+        raise RuleViolation(
+            "R-PLAC-1",
+            _(
+                "The placement must state its goal, the individual's wishes and how school "
+                "or occupation is provided before it starts."
+            ),
+            field=missing[0],
+        )
+    if requires_power_of_attorney(
+        legal_basis=facts.legal_basis, form=facts.form, birth_date=facts.birth_date, on=on
+    ):
+        if facts.power_of_attorney_issued_on is None:
+            raise RuleViolation(
+                "R-PLAC-6",
+                _(
+                    "An LVU placement of a minor in a foster home or HVB needs a power of "
+                    "attorney before it starts."
+                ),
+                field="power_of_attorney_issued_on",
+            )
+        if not facts.power_of_attorney_scope.strip():
+            raise RuleViolation(
+                "R-PLAC-6",
+                _("State the scope of the power of attorney."),
+                field="power_of_attorney_scope",
+            )
+
+
+def check_update(facts: PlacementFacts, *, on: date) -> None:
+    """An edit of a placement that has started keeps R-PLAC-1 and R-PLAC-6 satisfied
+    (checked as of its start). A planned placement may still be incomplete."""
+    if facts.status in {PlacementStatus.ACTIVE, PlacementStatus.ENDED}:
+        check_record_complete(facts, on=facts.actual_start or on)
 
 
 def check_follow_up_period(*, ended_on: date, follow_up_until: date, limit: date) -> None:

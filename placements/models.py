@@ -314,6 +314,7 @@ class Placement(models.Model):
             schooling=self.schooling,
             agreement_signed=agreement_signed,
             power_of_attorney_issued_on=self.power_of_attorney_issued_on,
+            power_of_attorney_scope=self.power_of_attorney_scope,
         )
 
     def move_to(

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from agreements.selectors import placement_agreement_signed
 from core.audit import audit_record, changed_fields
@@ -144,9 +145,24 @@ def placement_create(
 ) -> Placement:
     placement.child = child
     placement.placing_principal = placement.placing_unit.principal
-    placement.previous = previous
     placement.status = Placement.Status.PLANNED
     _check_new_placement(placement)
+    if previous is not None:
+        # A move: the new period continues the child's line of homes from ``previous``, which
+        # can have only one next period (locked, so two moves registered at once cannot both
+        # take it).
+        locked = Placement.objects.select_for_update().get(pk=previous.pk)
+        if locked.child_id != child.pk:
+            raise RuleViolation("PLACING", _("The previous placement is another child's."))
+        if Placement.objects.filter(previous=locked).exists():
+            raise RuleViolation(
+                "PLACING",
+                _(
+                    "A move from that placement is already registered. Register the next "
+                    "move from the latest placement."
+                ),
+            )
+        placement.previous = locked
     placement.save()
     audit_record(action=AuditAction.CREATE, user=user, obj=placement, details=snapshot(placement))
     return placement
@@ -155,6 +171,7 @@ def placement_create(
 @transaction.atomic
 def placement_update(*, user: Any, placement: Placement, before: dict[str, Any]) -> Placement:
     placement.placing_principal = placement.placing_unit.principal
+    rules.check_update(placement.facts(), on=timezone.localdate())
     placement.save()
     audit_record(
         action=AuditAction.UPDATE,

@@ -382,6 +382,15 @@ def meeting_record_held(
     )
     if care_contact_name:
         for placement in sip.placements.all():
+            before = {
+                "care_contact_name": placement.care_contact_name or None,
+                "care_contact_unit": placement.care_contact_unit_id,
+                "care_contact_appointed_on": (
+                    placement.care_contact_appointed_on.isoformat()
+                    if placement.care_contact_appointed_on
+                    else None
+                ),
+            }
             placement.care_contact_name = care_contact_name
             placement.care_contact_unit = care_contact_unit
             placement.care_contact_appointed_on = held_on
@@ -396,7 +405,18 @@ def meeting_record_held(
                 action=AuditAction.UPDATE,
                 user=user,
                 obj=placement,
-                details={"care_contact_name": [None, care_contact_name], "via": "SIP"},
+                details={
+                    "care_contact_name": [before["care_contact_name"], care_contact_name],
+                    "care_contact_unit": [
+                        before["care_contact_unit"],
+                        care_contact_unit.pk if care_contact_unit else None,
+                    ],
+                    "care_contact_appointed_on": [
+                        before["care_contact_appointed_on"],
+                        held_on.isoformat(),
+                    ],
+                    "via": "SIP",
+                },
             )
     return plan
 

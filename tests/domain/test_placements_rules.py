@@ -23,6 +23,7 @@ from domain.placements import (
     check_guardian_count,
     check_health_exam,
     check_move,
+    check_update,
     requires_power_of_attorney,
 )
 from domain.rulesets import VASTRA_GOTALAND
@@ -172,8 +173,44 @@ def test_lvu_minor_in_foster_home_or_hvb_cannot_start_without_power_of_attorney(
 
 def test_lvu_minor_with_power_of_attorney_may_start():
     """R-PLAC-6: with the power of attorney issued the placement may start."""
-    placement = facts(form=PlacementForm.FOSTER_HOME, power_of_attorney_issued_on=ON, **LVU_MINOR)
+    placement = facts(
+        form=PlacementForm.FOSTER_HOME,
+        power_of_attorney_issued_on=ON,
+        power_of_attorney_scope="Hälso- och sjukvård, skola.",
+        **LVU_MINOR,
+    )
     check_move(placement, PlacementStatus.ACTIVE, on=ON)
+
+
+@pytest.mark.parametrize("scope", ["", "   "])
+def test_a_power_of_attorney_without_its_scope_does_not_let_the_placement_start(scope):
+    """R-PLAC-6: the power of attorney is recorded with its scope and date."""
+    placement = facts(
+        form=PlacementForm.HVB, power_of_attorney_issued_on=ON, power_of_attorney_scope=scope
+    )
+    placement = replace(placement, **LVU_MINOR)
+
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(placement, PlacementStatus.ACTIVE, on=ON)
+    assert rule_of(excinfo) == "R-PLAC-6"
+    assert excinfo.value.field == "power_of_attorney_scope"
+
+
+def test_an_edit_of_an_active_placement_cannot_take_away_what_its_start_required():
+    """R-PLAC-1 and R-PLAC-6 hold for as long as the placement runs, not just at its start."""
+    started = facts(status=PlacementStatus.ACTIVE, actual_start=ON)
+
+    check_update(started, on=ON)
+    with pytest.raises(RuleViolation) as excinfo:
+        check_update(replace(started, goal=" "), on=ON)
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-1", "goal")
+    with pytest.raises(RuleViolation) as excinfo:
+        check_update(replace(started, form=PlacementForm.HVB, **LVU_MINOR), on=ON)
+    assert rule_of(excinfo) == "R-PLAC-6"
+
+
+def test_a_planned_placement_may_be_saved_incomplete():
+    check_update(facts(goal="", legal_basis=LegalBasis.LVU, birth_date=date(2015, 1, 1)), on=ON)
 
 
 def test_power_of_attorney_is_needed_the_day_before_the_18th_birthday():

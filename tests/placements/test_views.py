@@ -637,3 +637,121 @@ def test_placement_list_filters_by_status_and_form(client_for, gbg_child, gbg_ca
     )
 
     assert [p.pk for p in response.context["placements"]] == [planned_hvb.pk]
+
+
+# --- moves and edits that would break a rule: a message next to the field, never a 500 --------
+
+
+def _move_data(unit, caseworker) -> dict[str, object]:
+    return {
+        "placing_unit": unit.pk,
+        "caseworker": caseworker.pk,
+        "form": Placement.Form.FOSTER_HOME,
+        "legal_basis": Placement.LegalBasis.SOL,
+        "provider_name": "Familjehemmet Ek",
+        "planned_start": "2026-07-01",
+        "cost_per_day": "1500",
+        "goal": "Trygg vardag.",
+        "wishes": "Nära skolan.",
+        "schooling": "Samma skola.",
+    }
+
+
+def test_a_second_move_from_the_same_placement_is_refused_with_a_message(
+    client_for, gbg_placement, gbg_social, gbg_caseworker
+):
+    client = client_for(gbg_caseworker)
+    url = (
+        reverse("placements:placement_create", args=[gbg_placement.child_id])
+        + f"?previous={gbg_placement.pk}"
+    )
+    first = client.post(url, _move_data(gbg_social, gbg_caseworker))
+    assert first.status_code == 302
+
+    second = client.post(url, _move_data(gbg_social, gbg_caseworker) | {"provider_name": "B"})
+
+    assert second.status_code == 200
+    form = second.context["form"]
+    assert form.non_field_errors()
+    assert form["provider_name"].value() == "B"
+    assert Placement.objects.filter(previous=gbg_placement).count() == 1
+    assert not Placement.objects.filter(provider_name="B").exists()
+
+
+def _active(placement, **changes):
+    Placement.objects.filter(pk=placement.pk).update(
+        status=Placement.Status.ACTIVE, actual_start=date(2026, 5, 1), **changes
+    )
+    placement.refresh_from_db()
+    return placement
+
+
+def _edit_data(placement, **changes) -> dict[str, object]:
+    data = {
+        "placing_unit": placement.placing_unit_id,
+        "caseworker": placement.caseworker_id,
+        "form": placement.form,
+        "legal_basis": placement.legal_basis,
+        "provider_name": placement.provider_name,
+        "planned_start": placement.planned_start.isoformat(),
+        "actual_start": placement.actual_start.isoformat(),
+        "cost_per_day": str(placement.cost_per_day),
+        "goal": placement.goal,
+        "wishes": placement.wishes,
+        "schooling": placement.schooling,
+    }
+    if placement.is_acute:
+        data["is_acute"] = "on"
+    return data | changes
+
+
+def test_emptying_the_goal_of_an_active_placement_is_refused(
+    client_for, gbg_placement, gbg_caseworker
+):
+    """R-PLAC-1 holds for as long as the placement runs."""
+    placement = _active(gbg_placement, goal="Trygg vardag.", wishes="Nära.", schooling="Skola.")
+
+    response = client_for(gbg_caseworker).post(
+        reverse("placements:placement_update", args=[placement.pk]),
+        _edit_data(placement, goal="", provider_name="Nytt namn"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["goal"]
+    assert response.context["form"]["provider_name"].value() == "Nytt namn"
+    placement.refresh_from_db()
+    assert (placement.goal, placement.provider_name) != ("", "Nytt namn")
+
+
+def test_an_active_placement_cannot_be_edited_into_lvu_without_a_power_of_attorney(
+    client_for, gbg_placement, gbg_caseworker
+):
+    """R-PLAC-6: turning a running HVB placement of a minor into LVU needs the power of
+    attorney with its date and scope in the same edit."""
+    placement = _active(
+        gbg_placement,
+        form=Placement.Form.HVB,
+        goal="Trygg vardag.",
+        wishes="Nära.",
+        schooling="Skola.",
+    )
+    assert placement.child.birth_date > date(2009, 1, 1)  # a minor
+    client = client_for(gbg_caseworker)
+    url = reverse("placements:placement_update", args=[placement.pk])
+
+    refused = client.post(url, _edit_data(placement, legal_basis=Placement.LegalBasis.LVU))
+    accepted = client.post(
+        url,
+        _edit_data(
+            placement,
+            legal_basis=Placement.LegalBasis.LVU,
+            power_of_attorney_issued_on="2026-04-28",
+            power_of_attorney_scope="Hälso- och sjukvård, skola, fritid.",
+        ),
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["power_of_attorney_issued_on"]
+    assert accepted.status_code == 302
+    placement.refresh_from_db()
+    assert placement.legal_basis == Placement.LegalBasis.LVU

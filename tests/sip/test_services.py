@@ -712,6 +712,23 @@ def test_care_contact_appointed_in_the_held_meeting_shows_on_the_linked_placemen
     ]
 
 
+def test_a_new_care_contact_is_audited_with_the_one_it_replaces(
+    sip, consents, meeting, held_kwargs, placement, bup, audit
+):
+    Placement.objects.filter(pk=placement.pk).update(
+        care_contact_name="Anna Ek", care_contact_appointed_on=date(2026, 1, 15)
+    )
+
+    services.meeting_record_held(
+        **held_kwargs(meeting, care_contact_name="Sara Lind", care_contact_unit=bup)
+    )
+
+    [event] = [e for e in audit.new() if e.object_type == "placements.placement"]
+    assert event.details["care_contact_name"] == ["Anna Ek", "Sara Lind"]
+    assert event.details["care_contact_unit"] == [None, bup.pk]
+    assert event.details["care_contact_appointed_on"] == ["2026-01-15", TODAY.isoformat()]
+
+
 def test_a_plan_without_a_care_contact_leaves_the_placement_as_it_was(
     sip, consents, meeting, held_kwargs, placement
 ):

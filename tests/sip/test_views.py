@@ -674,3 +674,44 @@ def test_caseworker_and_bup_draw_up_a_sip_with_the_family(
     # BUP, a party to the plan, reads it too; a manager of the case as well.
     assert client_for(bup_clinician).get(reverse("sip:sip_pdf", args=[sip.pk])).status_code == 200
     assert client_for(gbg_manager).get(reverse("sip:sip_detail", args=[sip.pk])).status_code == 200
+
+
+# --- protected identity: an invited party sees the plan, not who the family is ------------------
+
+
+def test_an_invited_party_sees_no_name_of_a_protected_child_or_her_family(
+    client_for,
+    sip,
+    child,
+    mother,
+    father,
+    consents,
+    bup_invitation,
+    meeting,
+    held_kwargs,
+    bup_clinician,
+    gbg_caseworker,
+):
+    """Protected identity (README): the child's name, her guardians' names and their contact
+    details are shown only to the responsible units, never to an invited region unit, on
+    the SIP page, the child page or the family PDF. The plan itself is shown."""
+    child.protected_identity = True
+    child.save(update_fields=["protected_identity"])
+    services.invitation_respond(
+        user=bup_clinician, invitation=bup_invitation, response=Invitation.Response.ACCEPTED
+    )
+    services.meeting_record_held(**held_kwargs(meeting))
+    secrets = [child.first_name, child.last_name, mother.name, father.name, "pappa", "mamma"]
+
+    bup = client_for(bup_clinician)
+    page = bup.get(reverse("sip:sip_detail", args=[sip.pk])).content.decode()
+    child_page = bup.get(reverse("placements:child_detail", args=[child.pk])).content.decode()
+    pdf = pdf_text(bup.get(reverse("sip:sip_pdf", args=[sip.pk])).content)
+
+    for shown in (page, child_page, pdf):
+        for secret in secrets:
+            assert secret not in shown, secret
+    assert "Neuropsykiatrisk utredning" in page and "Neuropsykiatrisk utredning" in pdf
+    # The responsible caseworker still sees who took part.
+    own = client_for(gbg_caseworker).get(reverse("sip:sip_detail", args=[sip.pk]))
+    assert mother.name in own.content.decode()
