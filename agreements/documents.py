@@ -7,8 +7,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML, Attachment
 
 from core.models import AuditAction, AuditEvent
@@ -110,7 +111,16 @@ def _events(version: AgreementVersion) -> list[AuditEvent]:
 def render_agreement_pdf(
     version: AgreementVersion, *, signing_plan: list[Any]
 ) -> tuple[bytes, str]:
-    """Render the agreement (A4, Swedish) and return the PDF and the SHA-256 of its content."""
+    """Render the agreement (A4, Swedish) and return the PDF and the SHA-256 of its content.
+    Swedish whatever language the signer's browser asks for: the signed document is the
+    deployment's, not the session's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render_agreement_pdf(version, signing_plan=signing_plan)
+
+
+def _render_agreement_pdf(
+    version: AgreementVersion, *, signing_plan: list[Any]
+) -> tuple[bytes, str]:
     data = structured_data(version)
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
     placement = version.agreement.placement

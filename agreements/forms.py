@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, DateInput
+from core.forms import AmountField, DateInput, IdField
 from organisations.models import Principal
 from sip.models import SipMeeting
 
@@ -96,7 +96,7 @@ class LineForm(forms.Form):
         decimal_places=2,
         min_value=0,
     )
-    intervention_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    intervention_id = IdField()
 
     def __init__(self, *args: Any, principals: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

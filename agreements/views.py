@@ -472,7 +472,7 @@ def _rows(result: selectors.PairStatement) -> list[list[Any]]:
         rows.append(
             [
                 row.placement.pk,
-                row.placement.child.initials,
+                row.placement.child.shareable_initials,
                 row.statement.days,
                 row.statement.total,
                 row.statement.municipality,

@@ -65,3 +65,16 @@ def normalise_amount(text: str) -> str:
         grouping = "." if decimal_mark == "," else ","
         cleaned = cleaned.replace(grouping, "")
     return cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned
+
+
+class IdField(forms.IntegerField):
+    """A hidden reference to a row: a positive 64-bit integer, so a forged value like 10**25
+    is a form error instead of an OverflowError in the database driver."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -37,7 +38,9 @@ class LocalStaticFetcher(URLFetcher):
 def render_pdf(
     template: str, context: dict[str, Any], *, request: HttpRequest | None = None
 ) -> bytes:
-    html = render_to_string(template, context, request=request)
+    # Documents are Swedish whatever language the person's browser asks for.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context, request=request)
     return HTML(string=html, base_url="file:///", url_fetcher=LocalStaticFetcher()).write_pdf()
 
 

@@ -16,7 +16,7 @@ def feed_for(user: Any, deadlines: list[Any]) -> bytes:
     calendar.add("x-wr-calname", "Tidsfrister")
     stamp = timezone.now()
     for d in deadlines:
-        initials = "" if d.child.protected_identity else f" ({d.child.initials})"
+        initials = f" ({d.child.shareable_initials})" if d.child.shareable_initials else ""
         event = Event()
         event.add("uid", f"deadline-{d.key}@placeringar")
         event.add("summary", f"{d.get_kind_display()}{initials}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,8 @@ from organisations.models import User
 
 from .models import ReminderLog, ReminderPreference
 from .selectors import my_deadlines
+
+logger = logging.getLogger(__name__)
 
 
 def digest_for(user: Any, *, today: date) -> dict[str, list[Any]]:
@@ -53,6 +56,11 @@ def send_reminders(*, today: date) -> int:
                     subject = _("Deadlines in the placements system")
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except IntegrityError:  # another run sent it a moment ago
+            continue
+        except Exception:  # one refused address or SMTP hiccup must not stop everyone else's
+            # The log row rolled back with the failure, so tomorrow's run (or a rerun today)
+            # tries this person again.
+            logger.exception("Reminder digest to user %s could not be sent", user.pk)
             continue
         sent += 1
     return sent

@@ -96,7 +96,7 @@ def _csv(items: Any) -> HttpResponse:
                 STATUS_LABELS.get(d.status, d.status),
                 d.unit.name,
                 str(d.responsible or ""),
-                "" if d.child.protected_identity else d.child.initials,
+                d.child.shareable_initials,
                 d.url,
             ]
         )

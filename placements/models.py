@@ -92,6 +92,12 @@ class Child(models.Model):
     def initials(self) -> str:
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
 
+    @property
+    def shareable_initials(self) -> str:
+        """The initials where lists, exports, e-mails and feeds may show them: none for a
+        child with protected identity."""
+        return "" if self.protected_identity else self.initials
+
 
 class RelatedPerson(models.Model):
     """A guardian (vårdnadshavare; 0, 1 or 2) or another close person (närstående)."""

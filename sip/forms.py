@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, IdField
 from organisations.models import Principal, Unit
 from placements.models import Placement
 
@@ -190,8 +190,8 @@ class ParticipantForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     attended = forms.BooleanField(label=_("Attended"), required=False)
-    unit_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    related_person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    unit_id = IdField()
+    related_person_id = IdField()
 
 
 class InterventionForm(forms.Form):

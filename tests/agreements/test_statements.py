@@ -467,6 +467,24 @@ def test_the_pair_statement_as_csv(client_for, gbg_caseworker, pair, goteborg, r
     assert event.user == gbg_caseworker
 
 
+def test_the_pair_statement_shows_no_initials_of_a_child_with_protected_identity(
+    client_for, gbg_caseworker, pair, goteborg, region
+):
+    protected = pair[1].child
+    protected.protected_identity = True
+    protected.save(update_fields=["protected_identity"])
+    client = client_for(gbg_caseworker)
+
+    page = client.get(_pair_url(goteborg, region)).content.decode()
+    text = client.get(_pair_url(goteborg, region, "csv")).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    initials = [r[1] for r in rows[1:4]]
+    assert initials == [pair[0].child.initials, "", pair[2].child.initials]
+    assert f"{pair[1].pk} ({protected.initials})" not in page
+    assert f"{pair[0].pk} ({pair[0].child.initials})" in page
+
+
 def _amount(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 

@@ -378,6 +378,17 @@ def test_the_agreement_form_proposes_the_sip_plans_interventions(
     ]
 
 
+@pytest.mark.parametrize("forged", [str(10**25), "-1", "0"])
+def test_a_forged_intervention_reference_is_a_form_error_not_a_500(
+    caseworker_client, placement, cost_meeting, goteborg, region, audit, forged
+):
+    data = _version_post(cost_meeting.pk, goteborg, region) | {"l-0-intervention_id": forged}
+
+    response = caseworker_client.post(_create_url(placement), data)
+
+    _assert_no_version(response, audit, field="lines")
+
+
 def test_r_cost_3_the_standard_split_is_saved_for_an_hvb_with_an_unclear_split(
     caseworker_client, placement, cost_meeting, goteborg, region, audit
 ):

@@ -153,6 +153,32 @@ def test_each_person_gets_their_own_digest(
     assert link(theirs) in bodies[mdl_caseworker.email]
 
 
+def test_one_refused_address_does_not_stop_the_others_and_is_tried_again(
+    gbg_caseworker, mdl_caseworker, bulk_deadlines, mdl_social, monkeypatch
+):
+    from dashboard import reminders
+
+    bulk_deadlines(1, due_on=TODAY + timedelta(days=1))
+    theirs = bulk_deadlines(1, due_on=TODAY + timedelta(days=1), unit=mdl_social)[0]
+    theirs.responsible = mdl_caseworker
+    theirs.save()
+    real_send_mail = reminders.send_mail
+
+    def refusing(subject, body, sender, recipients, **kwargs):
+        if recipients == [gbg_caseworker.email]:
+            raise ConnectionRefusedError("550 mailbox unavailable")
+        return real_send_mail(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr(reminders, "send_mail", refusing)
+    assert send_reminders(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [[mdl_caseworker.email]]
+    assert not ReminderLog.objects.filter(user=gbg_caseworker).exists()
+
+    monkeypatch.setattr(reminders, "send_mail", real_send_mail)
+    assert send_reminders(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [[mdl_caseworker.email], [gbg_caseworker.email]]
+
+
 def test_an_unassigned_deadline_goes_to_the_units_members(
     gbg_caseworker, gbg_manager, bulk_deadlines
 ):

@@ -196,3 +196,33 @@ def test_the_downloaded_signed_pdf_validates_independently_with_pyhanko(
 
     from_db = structured_data(AgreementVersion.objects.get(pk=signed.pk))
     assert embedded_json(pdf) == json.loads(json.dumps(from_db))
+
+
+def test_the_agreement_is_rendered_in_swedish_whatever_language_the_signer_uses(awaiting):
+    """Issue 6: "A4, Swedish". A signer whose browser asks for English still signs the
+    Swedish document."""
+    from django.utils import translation
+
+    from agreements.signatures import signing_plan
+    from tests.sip.test_views import pdf_text
+
+    with translation.override("en"):
+        pdf, _content = render_agreement_pdf(awaiting, signing_plan=signing_plan(awaiting))
+        assert translation.get_language() == "en"
+
+    text = pdf_text(pdf)
+    assert "Överenskommelse om kostnadsansvar" in text
+    assert "Agreement on cost responsibility" not in text
+
+
+def test_the_family_sip_pdf_is_swedish_for_an_english_session(awaiting):
+    """The same for the printable SIP: the family reads Swedish."""
+    from django.utils import translation
+
+    from core.pdf import render_pdf
+    from tests.sip.test_views import pdf_text
+
+    with translation.override("en"):
+        pdf = render_pdf("sip/sip_pdf.html", {"sip": awaiting.sip_meeting.sip, "plan": None})
+
+    assert "Samordnad individuell plan" in pdf_text(pdf)
