@@ -241,14 +241,25 @@ def test_an_outsider_asking_for_goteborgs_pair_gets_no_goteborg_rows(
 
     response = client.get(_pair_url(goteborg, region, fmt))
 
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")  # no file
-    assert response.context["result"] is None
-    assert response.context["form"].errors.get("municipality")
     content = response.content.decode()
     assert gbg_placement.child.last_name not in content
     assert "93000" not in content.replace(" ", "").replace("\xa0", "")
-    assert AuditAction.EXPORT not in {e.action for e in audit.new()}
+    actions = [e.action for e in audit.new()]
+    assert AuditAction.EXPORT not in actions
+    assert actions.count(AuditAction.DENIED) == 1
+
+
+def test_a_pair_id_that_does_not_exist_looks_the_same_as_one_outside_the_scope(
+    client_for, mdl_caseworker, two_pairs, region
+):
+    client = client_for(mdl_caseworker)
+    query = f"?month=2026-05&municipality={10**30}&region={region.pk}"
+
+    response = client.get(reverse("agreements:statement_pair") + query)
+
+    assert response.status_code == 404
 
 
 def test_the_pair_form_offers_an_outsider_no_goteborg(
