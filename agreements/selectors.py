@@ -53,7 +53,11 @@ def split_versions(agreement: Agreement) -> list[SplitVersion]:
 
 def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> list[SplitVersion]:
     rule_set = agreement.placement.child.home_municipality.rule_set
-    in_force = {rules.AgreementStatus.SIGNED, rules.AgreementStatus.SUPERSEDED}
+    in_force = {
+        rules.AgreementStatus.SIGNED,
+        rules.AgreementStatus.SUPERSEDED,
+        rules.AgreementStatus.ENDED,  # ended with the placement: its days still count
+    }
     result = []
     for v in versions:
         if v.status not in in_force or v.effective_from is None:

@@ -369,3 +369,35 @@ def review_on_for(version: AgreementVersion, *, effective: date, rule_set: Any) 
         rule_set=rule_set,
         sip_follow_up_on=plan.next_follow_up_on if plan else None,
     )
+
+
+def agreement_end_with_placement(*, user: User, placement: Placement, on: date) -> None:
+    """R-COST-4 lifecycle: when the placement ends (or is cancelled before it starts), the
+    version in force ends with it
+    ("signed" → "ended", in force up to and including the last day). Its review date no
+    longer applies; its days up to the end still count in the monthly statements. A draft
+    or a version awaiting signatures stays as it is: an acute placement's split may still
+    have to be settled for the time it ran. Runs inside the caller's transaction."""
+    for version in AgreementVersion.objects.select_for_update().filter(
+        agreement__placement=placement, status=rules.AgreementStatus.SIGNED
+    ):
+        rules.check_move(rules.AgreementStatus.SIGNED, rules.AgreementStatus.ENDED)
+        old_until = version.effective_until
+        version.status = rules.AgreementStatus.ENDED
+        in_force_by_then = version.effective_from is not None and version.effective_from <= on
+        if in_force_by_then and (version.effective_until is None or version.effective_until > on):
+            version.effective_until = on
+        version.save(update_fields=["status", "effective_until"])
+        audit_record(
+            action=AuditAction.TRANSITION,
+            user=user,
+            obj=version,
+            details={
+                "status": ["signed", "ended"],
+                "effective_until": [
+                    old_until.isoformat() if old_until else None,
+                    version.effective_until.isoformat() if version.effective_until else None,
+                ],
+                "reason": "placement ended",
+            },
+        )

@@ -209,6 +209,10 @@ def placement_transition(
         rules.check_follow_up_period(ended_on=on, follow_up_until=follow_up_until, limit=limit)
         locked.follow_up_until = follow_up_until
     locked.save()
+    if target in (Placement.Status.ENDED, Placement.Status.CANCELLED):
+        from agreements.services import agreement_end_with_placement
+
+        agreement_end_with_placement(user=user, placement=locked, on=on)
     audit_record(
         action=AuditAction.TRANSITION,
         user=user,

@@ -800,3 +800,67 @@ def test_r_plac_2_another_placements_signed_agreement_does_not_count(
     other = PlacementFactory(child=child, caseworker=gbg_caseworker, planned_start=date(2026, 9, 1))
 
     assert selectors.placement_agreement_signed(other) is False
+
+
+# --- the agreement ends with the placement ------------------------------------------------------
+
+
+def test_ending_the_placement_ends_the_signed_version_and_its_review_deadline(
+    draft, placement, gbg_caseworker, audit
+):
+    from dashboard.models import Deadline
+
+    signed = sign(draft, effective_from=date(2026, 6, 1), signed_on=date(2026, 5, 14))
+    signed.review_on = date(2026, 12, 1)
+    signed.save()
+    placement_services.placement_transition(
+        user=gbg_caseworker, placement=placement, target="active", on=date(2026, 6, 1)
+    )
+    assert Deadline.objects.filter(kind="agreement_review", met_on__isnull=True).exists()
+    audit.mark()
+
+    placement_services.placement_transition(
+        user=gbg_caseworker,
+        placement=placement,
+        target="ended",
+        on=date(2026, 8, 15),
+        reason="Flyttar hem.",
+    )
+
+    signed.refresh_from_db()
+    assert (signed.status, signed.effective_until) == ("ended", date(2026, 8, 15))
+    assert not Deadline.objects.filter(kind="agreement_review").exists()
+    events = {(e.object_type, e.action) for e in audit.new()}
+    assert ("agreements.agreementversion", AuditAction.TRANSITION) in events
+    # August still splits by the ended version up to the last day (15 days of 3 200 kr).
+    placement.refresh_from_db()
+    august = selectors.placement_statement(placement=placement, year=2026, month=8)
+    assert august.days == 15
+    assert august.total == Decimal("48000.00")
+    assert august.region == Decimal("16000.00")
+
+
+def test_ending_the_placement_leaves_a_draft_to_be_settled(draft, placement, gbg_caseworker):
+    placement.is_acute = True
+    placement.save()
+    placement_services.placement_transition(
+        user=gbg_caseworker, placement=placement, target="active", on=date(2026, 6, 1)
+    )
+
+    placement_services.placement_transition(
+        user=gbg_caseworker, placement=placement, target="ended", on=date(2026, 6, 20), reason="X"
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_cancelling_a_planned_placement_ends_its_signed_agreement(draft, placement, gbg_caseworker):
+    signed = sign(draft, effective_from=date(2026, 6, 1), signed_on=date(2026, 5, 14))
+
+    placement_services.placement_transition(
+        user=gbg_caseworker, placement=placement, target="cancelled", on=date(2026, 5, 20)
+    )
+
+    signed.refresh_from_db()
+    assert (signed.status, signed.effective_until) == ("ended", None)
