@@ -72,6 +72,17 @@ class Deadline(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The other party's unit that acts on the deadline, e.g. the region unit that offers a
+    # health examination: its members see the deadline too ("my deadlines", reminders, their
+    # managers' dashboard). SIP deadlines reach the invited units through the SIP instead.
+    partner_unit = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("partner unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible person"),

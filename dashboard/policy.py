@@ -1,14 +1,28 @@
-"""Deadlines are visible to members of the responsible unit who can see the child."""
+"""Deadlines are visible to members of the units that act on them, when they can see the
+child: the responsible unit, the partner unit (the region unit that offers a health
+examination), and for a SIP's deadlines the units invited to it (until a consent revocation
+takes the SIP away from them)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 
 from core.policy import VIEW, Actor, register
-from placements.models import Child
-from placements.policy import CASE_ROLES, children_q
+from placements.models import Child, HealthExamination
+from placements.policy import CASE_ROLES, CHILD_ACCESS, children_q
+from sip.policy import invited_sip_ids
 
 from .models import Deadline
+
+
+def acting_units_q(unit_ids: Iterable[int]) -> Q:
+    """Deadlines these units act on: as the responsible unit, the partner or an invited party."""
+    units = set(unit_ids)
+    return (
+        Q(unit_id__in=units) | Q(partner_unit_id__in=units) | Q(sip_id__in=invited_sip_ids(units))
+    )
 
 
 @register(Deadline)
@@ -16,6 +30,18 @@ def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
     if not actor.grants:
         return Deadline.objects.none()
     return Deadline.objects.filter(
-        unit_id__in=actor.unit_ids(*CASE_ROLES),
+        acting_units_q(actor.unit_ids(*CASE_ROLES)),
         child_id__in=Child.objects.filter(children_q(actor, VIEW)).values("pk"),
     )
+
+
+def _child_via_health_examination(actor: Actor) -> Q:
+    """R-PLAC-4: the region unit named to examine the child (physical, mental or oral health)
+    sees the child, so that it can offer the time and follow the deadline."""
+    units = actor.unit_ids(*CASE_ROLES)
+    return Q(
+        pk__in=HealthExamination.objects.filter(unit_id__in=units).values("placement__child_id")
+    )
+
+
+CHILD_ACCESS.append(_child_via_health_examination)

@@ -28,16 +28,24 @@ COMPLIANCE_KINDS = (
 def deadlines_for(user: Any, *, today: date, managed_only: bool = False) -> QuerySet[Deadline]:
     qs = visible(user, Deadline)
     if managed_only:
-        qs = qs.filter(unit_id__in=actor_for(user).unit_ids(Role.MANAGER))
+        from .policy import acting_units_q
+
+        qs = qs.filter(acting_units_q(actor_for(user).unit_ids(Role.MANAGER)))
     return qs.with_status(today=today, due_soon_days=settings.DEADLINE_DUE_SOON_DAYS)
 
 
 def my_deadlines(user: Any, *, today: date, limit: int = 20) -> list[Deadline]:
-    """What the person must act on: their own deadlines, and their units' unassigned ones."""
+    """What the person must act on: their own deadlines, their units' unassigned ones, and
+    those their units act on as a partner or an invited party (region staff)."""
     actor = actor_for(user)
+    units = actor.unit_ids()
     qs = (
         deadlines_for(user, today=today)
-        .filter(Q(responsible=user) | Q(responsible__isnull=True, unit_id__in=actor.unit_ids()))
+        .filter(
+            Q(responsible=user)
+            | Q(responsible__isnull=True, unit_id__in=units)
+            | ~Q(unit_id__in=units)  # visible through a partner or invited unit of mine
+        )
         .filter(status__in=OPEN_STATUSES)
         .select_related("child", "unit", "responsible")
         .order_by("due_on", "pk")

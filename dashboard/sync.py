@@ -94,7 +94,8 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                     initiated_on=exam.initiated_on, offered_on=offered, rule_set=rule_set
                 ),
                 key=f"{key}:exam:{exam.kind}",
-                # Stays with the placing unit: the examining unit may not see the child.
+                # The placing unit initiates; the region unit that examines offers the time.
+                partner_unit_id=exam.unit_id,
                 **common,
             )
         )
