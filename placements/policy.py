@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.policy import VIEW, Actor, actor_for, register
-from organisations.models import Role
+from organisations.models import Role, Unit
 
 from .models import Child, HealthExamination, Placement, RelatedPerson
 
@@ -72,6 +72,18 @@ def _exam_scope(actor: Actor, action: str) -> QuerySet[HealthExamination]:
     return HealthExamination.objects.filter(
         placement__child_id__in=_visible_child_ids(actor, action)
     )
+
+
+def initiating_unit_ids(actor: Actor) -> set[int]:
+    """R-SIP-1, any party may initiate a SIP, and the initiating unit runs it: in social
+    services its caseworkers and managers; in a school or a region unit (BUP, primary care …)
+    also its clinicians, who are the ones working with the child there."""
+    return {
+        g.unit_id
+        for g in actor.grants
+        if g.role in EDIT_ROLES
+        or (g.role == Role.CLINICIAN and g.unit_kind != Unit.Kind.SOCIAL_SERVICES)
+    }
 
 
 def may_see_protected_details(

@@ -24,7 +24,13 @@ from organisations.models import Membership, Role, Unit, User
 
 from . import forms, selectors, services
 from .models import Child, HealthExamination, Placement, RelatedPerson
-from .policy import CASE_ROLES, EDIT_ROLES, child_details_visible, visible_children
+from .policy import (
+    CASE_ROLES,
+    EDIT_ROLES,
+    child_details_visible,
+    initiating_unit_ids,
+    visible_children,
+)
 
 
 def _editing_units(user: Any) -> Any:
@@ -154,6 +160,8 @@ class ChildDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
             can_edit=Child.objects.filter(pk=child.pk)
             .filter(pk__in=visible_children(self.request.user, CHANGE).values("pk"))
             .exists(),
+            # Any party that sees the child may initiate a SIP (R-SIP-1): region units too.
+            can_initiate_sip=bool(initiating_unit_ids(actor_for(self.request.user))),
             timeline=selectors.child_timeline(child=child, user=self.request.user),
             guardians=[p for p in child.related_persons.all() if p.kind == "guardian"],
             close_persons=[p for p in child.related_persons.all() if p.kind != "guardian"],

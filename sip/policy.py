@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from core.policy import VIEW, Actor, register
 from placements.models import Child
-from placements.policy import CASE_ROLES, CHILD_ACCESS, EDIT_ROLES, own_children_q
+from placements.policy import (
+    CASE_ROLES,
+    CHILD_ACCESS,
+    EDIT_ROLES,
+    initiating_unit_ids,
+    own_children_q,
+)
 from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
 
 from .models import (
@@ -50,7 +56,7 @@ def _sip_q(actor: Actor, action: str) -> Q:
     if action == RESPOND:
         return Q(pk__in=invited_sip_ids(units))
     own = Q(child__in=Child.objects.filter(own_children_q(units)).values("pk")) | Q(
-        initiating_unit_id__in=units
+        initiating_unit_id__in=initiating_unit_ids(actor)
     )
     if action == VIEW:
         own |= Q(pk__in=invited_sip_ids(units))

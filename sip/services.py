@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import AuditAction
+from core.policy import actor_for
 from domain import sip as rules
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
@@ -69,6 +70,15 @@ def sip_create(
     need_description: str,
     placements: list[Placement],
 ) -> Sip:
+    """Initiate a SIP for the child, in the name of one of the user's own units."""
+    from .policy import initiating_unit_ids
+
+    if initiating_unit.pk not in initiating_unit_ids(actor_for(user)):
+        raise RuleViolation(
+            "R-SIP-1",
+            _("You can initiate a SIP only in the name of a unit you work in."),
+            field="initiating_unit",
+        )
     sip = Sip.objects.create(
         child=child,
         initiating_unit=initiating_unit,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from core.audit import audit_record
 from core.forms import add_rule_error
 from core.models import AuditAction
 from core.pdf import pdf_response
-from core.policy import CHANGE, VIEW, actor_for, units_acted_for, visible
+from core.policy import CHANGE, VIEW, actor_for, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from domain.errors import RuleViolation
@@ -28,7 +28,7 @@ from placements.policy import CASE_ROLES, child_details_visible
 
 from . import forms, services
 from .models import Consent, Invitation, MeetingParticipant, PlanVersion, Sip, SipMeeting
-from .policy import RESPOND
+from .policy import RESPOND, initiating_unit_ids
 
 STEP_LABELS = {
     "assess_need": gettext_lazy("Assess the need"),
@@ -42,19 +42,39 @@ STEP_LABELS = {
 
 
 class SipCreateView(PolicyObjectMixin, View):
+    """Any party may initiate a SIP (R-SIP-1): social services, school or a region unit. So
+    seeing the child is enough; the SIP is then the initiating unit's to run."""
+
     policy_model = Child
-    policy_action = CHANGE
+    policy_action = VIEW
     policy_kwarg = "child_pk"
     template_name = "sip/sip_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.units = Unit.objects.filter(
+            pk__in=initiating_unit_ids(actor_for(request.user))
+        ).select_related("principal")
+        if not self.units.exists():
+            # Sees the child (or not: then get_or_404 answers) but works in no unit that runs
+            # SIPs: the same 404 and denied row as any action outside the user's scope.
+            child = get_or_404(request, Child, action=VIEW, pk=kwargs["child_pk"])
+            audit_record(
+                action=AuditAction.DENIED,
+                request=request,
+                obj=child,
+                details={"action": "initiate SIP"},
+            )
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def _form(self, data: Any = None) -> forms.SipForm:
         return forms.SipForm(
             data,
-            units=units_acted_for(self.request.user, *CASE_ROLES),
+            units=self.units,
             placements=self.object.placements.all(),
             initial={
                 "need_noticed_on": timezone.localdate(),
-                "initiating_unit": units_acted_for(self.request.user, *CASE_ROLES).first(),
+                "initiating_unit": self.units.first(),
             },
         )
 
@@ -64,16 +84,20 @@ class SipCreateView(PolicyObjectMixin, View):
     def post(self, request: HttpRequest, child_pk: int) -> HttpResponse:
         form = self._form(request.POST)
         if form.is_valid():
-            sip = services.sip_create(
-                user=request.user,
-                child=self.object,
-                initiating_unit=form.cleaned_data["initiating_unit"],
-                need_noticed_on=form.cleaned_data["need_noticed_on"],
-                need_description=form.cleaned_data["need_description"],
-                placements=list(form.cleaned_data["placements"]),
-            )
-            messages.success(request, _("The SIP has been created."))
-            return redirect("sip:sip_detail", pk=sip.pk)
+            try:
+                sip = services.sip_create(
+                    user=request.user,
+                    child=self.object,
+                    initiating_unit=form.cleaned_data["initiating_unit"],
+                    need_noticed_on=form.cleaned_data["need_noticed_on"],
+                    need_description=form.cleaned_data["need_description"],
+                    placements=list(form.cleaned_data["placements"]),
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The SIP has been created."))
+                return redirect("sip:sip_detail", pk=sip.pk)
         return render(request, self.template_name, {"form": form, "child": self.object})
 
 

@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from core.models import AuditAction
 from domain.deadlines import DeadlineStatus
+from domain.errors import RuleViolation
 from sip import services
 from sip.models import (
     Consent,
@@ -715,3 +716,66 @@ def test_an_invited_party_sees_no_name_of_a_protected_child_or_her_family(
     # The responsible caseworker still sees who took part.
     own = client_for(gbg_caseworker).get(reverse("sip:sip_detail", args=[sip.pk]))
     assert mother.name in own.content.decode()
+
+
+# --- any party may initiate a SIP (R-SIP-1) -------------------------------------------------------
+
+
+def test_a_region_unit_that_sees_the_child_initiates_and_runs_a_sip(
+    client_for, sip, bup_invitation, bup, bup_clinician, child
+):
+    """BUP, invited to the social services' SIP, starts one of its own for the child; its
+    clinicians run it (invite, record consent), and it is BUP's SIP."""
+    client = client_for(bup_clinician)
+    child_page = client.get(reverse("placements:child_detail", args=[child.pk]))
+    url = reverse("sip:sip_create", args=[child.pk])
+    assert url in child_page.content.decode()
+
+    response = client.post(
+        url, form_data(client.get(url), need_description="Behov av samordning kring vården.")
+    )
+
+    assert response.status_code == 302
+    new = Sip.objects.exclude(pk=sip.pk).get()
+    assert (new.initiating_unit, new.created_by) == (bup, bup_clinician)
+    assert client.get(reverse("sip:invitation_create", args=[new.pk])).status_code == 200
+    assert client.get(reverse("sip:consent_create", args=[new.pk])).status_code == 200
+
+
+def test_a_sip_cannot_be_initiated_in_the_name_of_another_unit(
+    client_for, sip, bup_invitation, bup_clinician, child, gbg_social
+):
+    client = client_for(bup_clinician)
+    url = reverse("sip:sip_create", args=[child.pk])
+
+    response = client.post(
+        url,
+        form_data(client.get(url), need_description="X", initiating_unit=gbg_social.pk),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["initiating_unit"]
+    assert Sip.objects.count() == 1
+
+
+def test_initiating_in_the_name_of_a_unit_one_does_not_work_in_is_refused_by_the_service(
+    child, bup, gbg_caseworker
+):
+    with pytest.raises(RuleViolation) as excinfo:
+        services.sip_create(
+            user=gbg_caseworker,
+            child=child,
+            initiating_unit=bup,
+            need_noticed_on=TODAY,
+            need_description="X",
+            placements=[],
+        )
+
+    assert excinfo.value.field == "initiating_unit"
+    assert not Sip.objects.exists()
+
+
+def test_a_unit_that_cannot_see_the_child_cannot_initiate_a_sip(client_for, child, mdl_caseworker):
+    response = client_for(mdl_caseworker).get(reverse("sip:sip_create", args=[child.pk]))
+
+    assert response.status_code == 404
