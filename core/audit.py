@@ -52,6 +52,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append one row. ``obj`` fills type, id and child; or pass them explicitly."""
     if request is not None:
+        # The request has its row: PolicyObjectMixin adds no generic "view" row on top.
+        request._audited = True  # type: ignore[attr-defined]
         request_user = getattr(request, "user", None)
         if user is None and request_user is not None and request_user.is_authenticated:
             user = request_user

@@ -32,7 +32,23 @@ class PolicyObjectMixin:
             queryset=self.get_policy_queryset,
             pk=kwargs[self.policy_kwarg],
         )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        # Every page about an object shows personal data (a form filled in with it, a
+        # confirmation step): a GET that showed one gets a "view" row, unless the view wrote
+        # its own row (detail pages, downloads) for this request.
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request, "_audited", False)
+        ):
+            match = getattr(request, "resolver_match", None)
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                obj=self.object,
+                details={"page": match.view_name if match else ""},
+            )
+        return response
 
     def get_object(self, queryset: Any = None) -> Any:
         return self.object

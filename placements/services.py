@@ -217,7 +217,12 @@ def placement_transition(
         action=AuditAction.TRANSITION,
         user=user,
         obj=locked,
-        details={"status": [old_status, locked.status], "on": on.isoformat(), "reason": reason},
+        details={
+            "status": [old_status, locked.status],
+            "on": on.isoformat(),
+            "reason": reason,
+            "follow_up_until": follow_up_until.isoformat() if follow_up_until else None,
+        },
     )
     return locked
 

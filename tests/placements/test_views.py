@@ -231,6 +231,41 @@ def test_caseworker_registers_an_acute_hvb_placement(
     assert [e.action for e in audit.new()] == [AuditAction.CREATE]
 
 
+@pytest.mark.parametrize(
+    "page",
+    ["placements:child_update", "placements:placement_update", "placements:related_person_update"],
+)
+def test_an_edit_page_filled_in_with_personal_data_writes_a_view_row(
+    client_for, gbg_placement, gbg_guardian, gbg_caseworker, audit, page
+):
+    """Issue 2: every view that shows personal data writes a view row, edit forms included."""
+    obj = {
+        "placements:child_update": gbg_placement.child,
+        "placements:placement_update": gbg_placement,
+        "placements:related_person_update": gbg_guardian,
+    }[page]
+
+    response = client_for(gbg_caseworker).get(reverse(page, args=[obj.pk]))
+
+    assert response.status_code == 200
+    [event] = audit.new()
+    assert (event.action, event.object_id, event.user) == (
+        AuditAction.VIEW,
+        str(obj.pk),
+        gbg_caseworker,
+    )
+    assert event.child_id == gbg_placement.child_id
+    assert event.details["page"] == page
+
+
+def test_a_detail_page_writes_one_view_row_not_two(
+    client_for, gbg_placement, gbg_caseworker, audit
+):
+    client_for(gbg_caseworker).get(reverse("placements:placement_detail", args=[gbg_placement.pk]))
+
+    assert [e.action for e in audit.new()] == [AuditAction.VIEW]
+
+
 def test_a_cost_per_day_typed_the_swedish_way_is_stored_and_shown_back(
     client_for, gbg_child, gbg_social, gbg_caseworker
 ):
@@ -460,7 +495,9 @@ def test_cancelling_shows_a_confirmation_page_first_and_moves_on_post(
     assert set(confirmation.context["form"].fields) == {"on", "reason"}
     assert gbg_placement.status == Placement.Status.PLANNED
     assert 'method="post"' in confirmation.content.decode()
-    assert audit.new() == []
+    [shown] = audit.new()  # the confirmation page shows the placement: a "view" row, no change
+    assert (shown.action, shown.object_id) == (AuditAction.VIEW, str(gbg_placement.pk))
+    audit.mark()
 
     response = client.post(url, {"on": "2026-05-15", "reason": "Barnet stannar hemma."})
 
