@@ -217,12 +217,12 @@ def placement_transition(
         action=AuditAction.TRANSITION,
         user=user,
         obj=locked,
-        details={
-            "status": [old_status, locked.status],
-            "on": on.isoformat(),
-            "reason": reason,
-            "follow_up_until": follow_up_until.isoformat() if follow_up_until else None,
-        },
+        details={"status": [old_status, locked.status], "on": on.isoformat(), "reason": reason}
+        | (
+            {"follow_up_until": follow_up_until.isoformat() if follow_up_until else None}
+            if target == Placement.Status.ENDED
+            else {}
+        ),
     )
     return locked
 

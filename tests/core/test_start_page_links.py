@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import AgreementVersion
 from organisations.demo import DEMO_USERS
 from organisations.models import User
 
@@ -91,7 +92,7 @@ def _dead_links(client, links: list[str]) -> list[str]:
     return dead
 
 
-@pytest.mark.parametrize("email", [demo.email for demo in DEMO_USERS])
+@pytest.mark.parametrize("email", [d.email for d in DEMO_USERS])
 @pytest.mark.usefixtures("demo")
 def test_every_link_on_the_start_page_answers(client, email):
     links = _internal_links(_start_page(client, email))
@@ -116,7 +117,7 @@ ROLE_LINKS = {
     ],
     "chef.goteborg@demo.example": ["placements:placement_list", "dashboard:overview"],
     "chef.molndal@demo.example": ["placements:placement_list", "dashboard:overview"],
-    "signatur.goteborg@demo.example": ["dashboard:overview"],
+    "signatur.goteborg@demo.example": ["placements:placement_list", "dashboard:overview"],
     "bup@demo.example": ["placements:placement_list"],
     "signatur.bup@demo.example": ["placements:placement_list"],
     "vardcentral@demo.example": ["placements:placement_list"],
@@ -127,7 +128,7 @@ ROLE_LINKS = {
 
 
 def test_role_links_cover_every_demo_login():
-    assert set(ROLE_LINKS) == {demo.email for demo in DEMO_USERS}
+    assert set(ROLE_LINKS) == {d.email for d in DEMO_USERS}
 
 
 @pytest.mark.parametrize(("email", "names"), list(ROLE_LINKS.items()))
@@ -143,23 +144,39 @@ def test_each_role_gets_its_own_links(client, email, names):
         assert reverse("placements:child_create") not in links
 
 
-@pytest.mark.parametrize(
-    "email", ["signatur.goteborg@demo.example", "signatur.bup@demo.example"]
-)
-@pytest.mark.usefixtures("demo")
-def test_signatories_see_the_agreements_to_sign_and_the_links_open(client, email):
-    """The demo sends two agreements for signature: both signatories find them on their start
-    page, and each link opens the agreement."""
-    from agreements.models import AgreementVersion
-
-    html = _start_page(client, email)
-    links = _internal_links(html)
-
+def _agreements_to_sign() -> set[str]:
     waiting = AgreementVersion.objects.filter(status="awaiting_signatures")
-    expected = {
-        reverse("agreements:agreement_detail", args=[v.agreement_id]) for v in waiting
-    }
+    return {reverse("agreements:agreement_detail", args=[v.agreement_id]) for v in waiting}
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_municipal_signatory_finds_the_agreements_to_sign(client, settings):
+    """The demo sends two agreements for signature; the placing municipality signs first, so
+    Göteborg's signatory finds both under "To sign", and each link opens the agreement."""
+    settings.SIGNING_ORDER = "placing_first"
+    expected = _agreements_to_sign()
+
+    html = _start_page(client, "signatur.goteborg@demo.example")
+
     assert len(expected) == 2
-    assert expected <= set(links)
+    assert 'id="sign-heading"' in html
+    assert expected <= set(_internal_links(html))
     for href in expected:
         assert client.get(href).status_code == 200
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_region_signatory_waits_for_the_municipality_then_can_open_them(client, settings):
+    """With the placing municipality first, the region's signatory has nothing to sign yet;
+    in any order, both agreements are on its start page too."""
+    expected = _agreements_to_sign()
+
+    settings.SIGNING_ORDER = "placing_first"
+    html = _start_page(client, "signatur.bup@demo.example")
+    assert 'id="sign-heading"' not in html
+    assert not expected & set(_internal_links(html))
+
+    settings.SIGNING_ORDER = "any"
+    links = _internal_links(_start_page(client, "signatur.bup@demo.example"))
+    assert expected <= set(links)
+    assert not _dead_links(client, links)

@@ -475,6 +475,8 @@ def test_follow_up_until_exactly_two_months_after_the_end_is_kept(active_placeme
 
     active_placement.refresh_from_db()
     assert active_placement.follow_up_until == limit == date(2026, 7, 15)
+    ending = AuditEvent.objects.filter(action=AuditAction.TRANSITION).latest("pk")
+    assert ending.details["follow_up_until"] == "2026-07-15"
 
 
 def test_follow_up_one_day_beyond_two_months_is_refused_and_nothing_changes(
