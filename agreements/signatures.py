@@ -59,20 +59,26 @@ def _role_of(user: User, principal: Principal) -> str:
     return f"{title}, {unit}" if title else unit
 
 
-def signable_principals(user: User, version: AgreementVersion, *, on: Any) -> list[Principal]:
-    """The parties this user may sign for now: a mandate valid today, not signed yet in this
-    round, and their turn in the signing order."""
-    agreement = version.agreement
-    signed = set(
-        version.signatures.filter(signing_round=version.signing_round).values_list(
-            "principal_id", flat=True
-        )
-    )
-    mandate_ids = set(
+def mandate_principal_ids(user: User, *, on: Any) -> set[int]:
+    return set(
         FinancialMandate.objects.filter(user=user)
         .valid_on(on)
         .values_list("principal_id", flat=True)
     )
+
+
+def signable_principals(
+    user: User, version: AgreementVersion, *, on: Any, mandate_ids: set[int] | None = None
+) -> list[Principal]:
+    """The parties this user may sign for now: a mandate valid today, not signed yet in this
+    round, and their turn in the signing order. A list of versions passes ``mandate_ids``
+    once and prefetches ``signatures``: then no query per version."""
+    agreement = version.agreement
+    signed = {
+        s.principal_id for s in version.signatures.all() if s.signing_round == version.signing_round
+    }
+    if mandate_ids is None:
+        mandate_ids = mandate_principal_ids(user, on=on)
     order = _order(version)
 
     def turn(pk: int) -> bool:

@@ -185,7 +185,7 @@ def start_panel(request: HttpRequest) -> dict[str, Any]:
     """ "My deadlines" and "to sign" on everyone's start page."""
     from agreements.models import AgreementVersion
     from agreements.policy import SIGN
-    from agreements.signatures import signable_principals
+    from agreements.signatures import mandate_principal_ids, signable_principals
     from core.policy import visible
 
     today = timezone.localdate()
@@ -195,8 +195,12 @@ def start_panel(request: HttpRequest) -> dict[str, Any]:
         .select_related(
             "agreement__placement__child", "agreement__municipality", "agreement__region"
         )
+        .prefetch_related("signatures")
     )
-    to_sign = [v for v in waiting if signable_principals(request.user, v, on=today)]
+    mandates = mandate_principal_ids(request.user, on=today)
+    to_sign = [
+        v for v in waiting if signable_principals(request.user, v, on=today, mandate_ids=mandates)
+    ]
     return {
         "my_deadlines": selectors.my_deadlines(request.user, today=today, limit=10),
         "deadline_status_labels": STATUS_LABELS,

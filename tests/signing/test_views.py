@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import DeclineRecord, Signature, SignedDocument
+from agreements.models import AgreementVersion, DeclineRecord, Signature, SignedDocument
 from agreements.signing_views import SESSION_STEP_UP
 from core.models import AuditAction
 from organisations.models import Role
@@ -265,3 +265,44 @@ def test_a_half_signed_document_downloads_without_the_signed_suffix(
         f'attachment; filename="overenskommelse-{awaiting.agreement_id}-v1.pdf"'
     )
     assert response.content == bytes(signature.document.pdf)
+
+
+def test_the_start_page_makes_the_same_number_of_queries_for_1_and_for_4_agreements_to_sign(
+    awaiting, client_for, municipal_signatory, child, gbg_caseworker
+):
+    """A signatory with many agreements waiting: "to sign" costs no query per agreement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements.models import Agreement
+    from tests.placements.factories import PlacementFactory
+
+    client = client_for(municipal_signatory)
+
+    def start_page_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("start"))
+        return len(captured), len(response.context["to_sign"])
+
+    one = start_page_queries()
+    for _ in range(3):
+        placement = PlacementFactory(child=child, caseworker=gbg_caseworker)
+        agreement = Agreement.objects.create(
+            placement=placement,
+            municipality=awaiting.agreement.municipality,
+            region=awaiting.agreement.region,
+        )
+        AgreementVersion.objects.create(
+            agreement=agreement,
+            number=1,
+            sip_meeting=awaiting.sip_meeting,
+            cost_meeting=awaiting.cost_meeting,
+            health_care_provision="BUP.",
+            split_method=awaiting.split_method,
+            status="awaiting_signatures",
+            created_by=gbg_caseworker,
+        )
+    four = start_page_queries()
+
+    assert (one[1], four[1]) == (1, 4)
+    assert four[0] == one[0]
