@@ -197,9 +197,12 @@ def start_panel(request: HttpRequest) -> dict[str, Any]:
         )
         .prefetch_related("signatures")
     )
-    mandates = mandate_principal_ids(request.user, on=today)
+    waiting_versions = list(waiting)
+    mandates = mandate_principal_ids(request.user, on=today) if waiting_versions else set()
     to_sign = [
-        v for v in waiting if signable_principals(request.user, v, on=today, mandate_ids=mandates)
+        v
+        for v in waiting_versions
+        if signable_principals(request.user, v, on=today, mandate_ids=mandates)
     ]
     return {
         "my_deadlines": selectors.my_deadlines(request.user, today=today, limit=10),
