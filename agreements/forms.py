@@ -107,6 +107,14 @@ class LineForm(forms.Form):
 LineFormSet = formset_factory(LineForm, extra=2)
 
 
+class JointReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Review held on"), widget=DateInput())
+    next_review_on = forms.DateField(label=_("Next joint review"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+
 class MonthForm(forms.Form):
     month = forms.DateField(
         label=_("Month"),

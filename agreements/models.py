@@ -229,6 +229,31 @@ class AgreementLine(models.Model):
         return self.description
 
 
+class JointReview(models.Model):
+    """R-COST-5: a joint review of the version in force that changed nothing. Append-only:
+    the signed version itself is never edited; the review sets the next review date."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField(_("held on"))
+    next_review_on = models.DateField(_("next joint review"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joint review")
+        verbose_name_plural = _("joint reviews")
+        ordering = ["version", "held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on}"
+
+    def audit_child_id(self) -> int:
+        return self.version.agreement.placement.child_id
+
+
 class DeclineRecord(models.Model):
     """A declined signature: the version went back to draft; the reason is kept."""
 

@@ -27,6 +27,7 @@ from .models import (
     AgreementVersion,
     CostMeeting,
     CostMeetingParticipant,
+    JointReview,
 )
 
 
@@ -401,3 +402,41 @@ def agreement_end_with_placement(*, user: User, placement: Placement, on: date) 
                 "reason": "placement ended",
             },
         )
+
+
+@transaction.atomic
+def agreement_review_record(
+    *,
+    user: User,
+    version: AgreementVersion,
+    held_on: date,
+    next_review_on: date | None,
+    note: str = "",
+) -> JointReview:
+    """R-COST-5: record a joint review that left the split as it is; the next review date
+    comes from it. (A review that changes the split is a new version, R-COST-4.)"""
+    locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    rules.check_joint_review(
+        status=rules.AgreementStatus(locked.status),
+        held_on=held_on,
+        next_review_on=next_review_on,
+        today=timezone.localdate(),
+    )
+    review = JointReview.objects.create(
+        version=locked,
+        held_on=held_on,
+        next_review_on=next_review_on,
+        note=note,
+        recorded_by=user,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        user=user,
+        obj=review,
+        details={
+            "version": locked.number,
+            "held_on": held_on.isoformat(),
+            "next_review_on": str(next_review_on),
+        },
+    )
+    return review

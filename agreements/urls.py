@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("versioner/<int:pk>/andra/", views.VersionEditView.as_view(), name="version_edit"),
     path("versioner/<int:pk>/skicka/", views.VersionSendView.as_view(), name="version_send"),
+    path("versioner/<int:pk>/omprovning/", views.JointReviewView.as_view(), name="version_review"),
     path("kostnadsfordelning/", views.PairStatementView.as_view(), name="statement_pair"),
     path("versioner/<int:pk>/signera/", signing_views.SignView.as_view(), name="version_sign"),
     path("versioner/<int:pk>/avboj/", signing_views.DeclineView.as_view(), name="version_decline"),

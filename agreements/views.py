@@ -326,6 +326,7 @@ class AgreementDetailView(PolicyObjectMixin, View):
                 "lines__responsible_principal",
                 "declines__user",
                 "cost_meeting__participant_rows__user",
+                "reviews",
             )
         )
         can_edit = visible(request.user, Agreement, CHANGE).filter(pk=agreement.pk).exists()
@@ -364,6 +365,38 @@ class VersionSendView(PolicyObjectMixin, View):
         else:
             messages.success(request, _("The agreement has been sent for signature."))
         return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+
+
+class JointReviewView(PolicyObjectMixin, View):
+    """R-COST-5: record a joint review of the version in force that changed nothing."""
+
+    policy_model = AgreementVersion
+    policy_action = CHANGE
+    template_name = "agreements/joint_review.html"
+
+    def _render(self, form: forms.JointReviewForm) -> HttpResponse:
+        return render(self.request, self.template_name, {"form": form, "version": self.object})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(forms.JointReviewForm(initial={"held_on": timezone.localdate()}))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.JointReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.agreement_review_record(
+                    user=request.user,
+                    version=self.object,
+                    held_on=form.cleaned_data["held_on"],
+                    next_review_on=form.cleaned_data["next_review_on"],
+                    note=form.cleaned_data["note"],
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The joint review has been recorded."))
+                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
+        return self._render(form)
 
 
 class AgreementNewVersionView(PolicyObjectMixin, View):

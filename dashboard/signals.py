@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from agreements.models import AgreementVersion
+from agreements.models import AgreementVersion, JointReview
 from placements.models import HealthExamination, Placement
 from sip.models import PlanVersion, Sip, SipMeeting
 
@@ -28,6 +28,11 @@ def _exam(sender: Any, instance: HealthExamination, **kwargs: Any) -> None:
 @receiver(post_save, sender=AgreementVersion)
 def _agreement(sender: Any, instance: AgreementVersion, **kwargs: Any) -> None:
     sync.refresh_placement(instance.agreement.placement_id)
+
+
+@receiver(post_save, sender=JointReview)
+def _review(sender: Any, instance: JointReview, **kwargs: Any) -> None:
+    sync.refresh_placement(instance.version.agreement.placement_id)
 
 
 @receiver(post_save, sender=Sip)

@@ -32,7 +32,7 @@ def _row(deadline: engine.Deadline, *, key: str, **fields: Any) -> Deadline:
 
 
 def placement_deadlines(placement: Any) -> list[Deadline]:
-    from agreements.models import AgreementVersion
+    from agreements.models import AgreementVersion, JointReview
 
     if placement.status == "cancelled":
         return []
@@ -72,20 +72,31 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 **common,
             )
         )
+    reviews_of: dict[int, list[Any]] = {}
+    for review in JointReview.objects.filter(version__in=versions).order_by("held_on", "pk"):
+        reviews_of.setdefault(review.version_id, []).append(review)
     for version in versions:
         if version.review_on and version.status in ("signed", "superseded"):
             later = next((v for v in versions if v.number > version.number and v.signed_at), None)
-            rows.append(
-                _row(
-                    engine.agreement_review(
-                        review_on=version.review_on,
-                        reviewed_on=_local(later.signed_at) if later else None,
-                    ),
-                    key=f"{key}:review:{version.pk}",
-                    **common
-                    | {"url": reverse("agreements:agreement_detail", args=[version.agreement_id])},
+            replaced_on = _local(later.signed_at) if later else None
+            # R-COST-5: each review is due on its date and met by the next joint review without
+            # change, or by a new signed version (a review that changed the split).
+            reviews = reviews_of.get(version.pk, [])
+            due_dates = [version.review_on] + [r.next_review_on for r in reviews]
+            for i, due_on in enumerate(due_dates):
+                met_on = reviews[i].held_on if i < len(reviews) else replaced_on
+                rows.append(
+                    _row(
+                        engine.agreement_review(review_on=due_on, reviewed_on=met_on),
+                        key=f"{key}:review:{version.pk}" + (f":{i}" if i else ""),
+                        **common
+                        | {
+                            "url": reverse(
+                                "agreements:agreement_detail", args=[version.agreement_id]
+                            )
+                        },
+                    )
                 )
-            )
     for exam in placement.health_examinations.all():
         offered = exam.offered_on or (exam.initiated_on if exam.unnecessary_reason else None)
         rows.append(

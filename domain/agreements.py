@@ -150,6 +150,30 @@ def check_new_version_date(*, previous_from: date | None, stated_from: date | No
         )
 
 
+def check_joint_review(
+    *, status: AgreementStatus, held_on: date, next_review_on: date | None, today: date
+) -> None:
+    """R-COST-5: the principals review the split jointly. A review that changes nothing is
+    recorded on the version in force (a change is a new version, R-COST-4) with the date it
+    was held (not in the future) and the next review date, after it."""
+    if status != AgreementStatus.SIGNED:
+        raise RuleViolation("R-COST-5", _("Only the version in force can be reviewed."), field=None)
+    if held_on > today:
+        raise RuleViolation(
+            "R-COST-5", _("A review cannot be recorded before it is held."), field="held_on"
+        )
+    if next_review_on is None:
+        raise RuleViolation(
+            "R-COST-5", _("Enter the date of the next joint review."), field="next_review_on"
+        )
+    if next_review_on <= held_on:
+        raise RuleViolation(
+            "R-COST-5",
+            _("The next joint review must come after this one."),
+            field="next_review_on",
+        )
+
+
 # --- the split -----------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ OBJECT_VIEWS = [
     ("agreement_new_version", "agreement", "pk"),
     ("version_edit", "version", "pk"),
     ("version_send", "version", "pk"),
+    ("version_review", "version", "pk"),
     # The signing issue's views take a version too.
     ("version_sign", "version", "pk"),
     ("version_decline", "version", "pk"),

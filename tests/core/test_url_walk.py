@@ -60,6 +60,7 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "agreements:agreement_new_version": {"pk": 1},
     "agreements:version_edit": {"pk": 1},
     "agreements:version_send": {"pk": 1},
+    "agreements:version_review": {"pk": 1},
     "agreements:version_sign": {"pk": 1},
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
