@@ -133,3 +133,11 @@ class PairForm(MonthForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["region"].queryset = regions
+
+    def outside_choices(self) -> list[str]:
+        """The principal fields given a value that is not one of the user's choices."""
+        return [
+            name
+            for name in ("municipality", "region")
+            if self.has_error(name, code="invalid_choice")
+        ]

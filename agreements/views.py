@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views import View
 from core.audit import audit_record
 from core.forms import add_rule_error
 from core.models import AuditAction
-from core.policy import CHANGE, visible
+from core.policy import CHANGE, deny, visible
 from core.viewmixins import PolicyObjectMixin
 from domain.errors import RuleViolation
 from organisations.models import FinancialMandate, Membership, Principal, User
@@ -454,22 +454,17 @@ class PairStatementView(View):
         agreements = visible(request.user, Agreement)
         municipalities = Principal.objects.filter(pk__in=agreements.values("municipality_id"))
         regions = Principal.objects.filter(pk__in=agreements.values("region_id"))
-        # A pair outside the user's agreements is not chosen from the page's lists: it is a
-        # guessed URL, answered like any object outside the scope (404 and a denied row).
-        for name, allowed in (("municipality", municipalities), ("region", regions)):
-            asked = request.GET.get(name, "")
-            if asked.isdigit() and not (
-                int(asked) < 2**63 and allowed.filter(pk=int(asked)).exists()
-            ):
-                audit_record(
-                    action=AuditAction.DENIED,
-                    request=request,
-                    object_type="agreements.statement",
-                    object_id=asked[:64],
-                    details={"action": "view", name: asked[:64]},
-                )
-                raise Http404
         form = forms.PairForm(request.GET or None, municipalities=municipalities, regions=regions)
+        # A pair outside the user's agreements is not among the page's choices: it is a
+        # guessed URL, answered like any object outside the scope (404 and a denied row).
+        outside = form.is_bound and form.outside_choices()
+        if outside:
+            deny(
+                request,
+                object_type="agreements.statement",
+                object_id=",".join(request.GET.get(name, "") for name in outside),
+                details={"action": "view", "fields": outside},
+            )
         context: dict[str, Any] = {"form": form, "result": None}
         if form.is_bound and form.is_valid():
             month = form.cleaned_data["month"]

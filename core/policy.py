@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import models
 from django.http import Http404, HttpRequest
@@ -123,15 +123,34 @@ def get_or_404(
         qs = queryset(qs)
     obj = qs.filter(**lookup).first()
     if obj is None:
-        audit_record(
-            action=AuditAction.DENIED,
-            request=request,
+        deny(
+            request,
             object_type=model._meta.label_lower,
-            object_id=str(next(iter(lookup.values()), ""))[:64],
+            object_id=str(next(iter(lookup.values()), "")),
             details={"action": action},
         )
-        raise Http404
     return obj
+
+
+def deny(
+    request: HttpRequest,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> NoReturn:
+    """Outside the user's scope: a "denied" audit row, then the same 404 as for an object
+    that does not exist."""
+    audit_record(
+        action=AuditAction.DENIED,
+        request=request,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id[:64],
+        details=details,
+    )
+    raise Http404
 
 
 def units_acted_for(user: Any, *roles: str) -> models.QuerySet[Unit]:

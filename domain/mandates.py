@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .i18n import gettext_noop as _
+
 
 @dataclass(frozen=True)
 class Mandate:
@@ -37,3 +39,23 @@ def mandate_covers(
     if mandate.principal_id != principal_id or not mandate_is_valid_on(mandate, on=on):
         return False
     return mandate.annual_limit is None or annual_amount <= mandate.annual_limit
+
+
+def new_mandate_problems(
+    *,
+    valid_from: date,
+    valid_until: date | None,
+    annual_limit: Decimal | None,
+    holder_works_for_principal: bool,
+) -> dict[str, str]:
+    """R-MEET-3: what a new mandate must satisfy, per field (untranslated messages; empty
+    when all is well). A mandate lets its holder sign for the principal, so only someone
+    who works there may hold one; a limit, if any, is a positive amount."""
+    problems: dict[str, str] = {}
+    if valid_until is not None and valid_until < valid_from:
+        problems["valid_until"] = _("The last day cannot be before the first day.")
+    if annual_limit is not None and annual_limit <= 0:
+        problems["annual_limit"] = _("The annual limit must be more than 0 kronor, or left empty.")
+    if not holder_works_for_principal:
+        problems["user"] = _("The person must be a member of one of the principal's units.")
+    return problems

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.models import AuditAction
 from core.policy import administered_principal_ids
+from domain import mandates as mandate_rules
 
 from .models import FinancialMandate, Membership, Principal, User
 
@@ -32,18 +33,18 @@ def mandate_check(
     valid_until: date | None,
     annual_limit: Decimal | None,
 ) -> None:
-    """R-MEET-3: what a new mandate must satisfy; raises ValidationError per field. The
-    admin form asks this before saving, and mandate_register asks it again."""
-    errors: dict[str, str] = {}
-    if valid_until is not None and valid_until < valid_from:
-        errors["valid_until"] = _("The last day cannot be before the first day.")
-    if annual_limit is not None and annual_limit <= 0:
-        errors["annual_limit"] = _("The annual limit must be more than 0 kronor, or left empty.")
-    # A mandate lets its holder sign for the principal: only someone who works there.
-    if not Membership.objects.filter(user=user, unit__principal=principal).exists():
-        errors["user"] = _("The person must be a member of one of the principal's units.")
-    if errors:
-        raise ValidationError(errors)
+    """R-MEET-3 (rule in domain.mandates): raises ValidationError per field, in the
+    user's language. The admin form asks this before saving, and mandate_register again."""
+    problems = mandate_rules.new_mandate_problems(
+        valid_from=valid_from,
+        valid_until=valid_until,
+        annual_limit=annual_limit,
+        holder_works_for_principal=Membership.objects.filter(
+            user=user, unit__principal=principal
+        ).exists(),
+    )
+    if problems:
+        raise ValidationError({field: _(message) for field, message in problems.items()})
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from core.audit import audit_record
 from core.forms import add_rule_error
 from core.models import AuditAction
 from core.pdf import pdf_response
-from core.policy import CHANGE, VIEW, actor_for, get_or_404, visible
+from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from domain.errors import RuleViolation
@@ -58,13 +58,7 @@ class SipCreateView(PolicyObjectMixin, View):
             # Sees the child (or not: then get_or_404 answers) but works in no unit that runs
             # SIPs: the same 404 and denied row as any action outside the user's scope.
             child = get_or_404(request, Child, action=VIEW, pk=kwargs["child_pk"])
-            audit_record(
-                action=AuditAction.DENIED,
-                request=request,
-                obj=child,
-                details={"action": "initiate SIP"},
-            )
-            raise Http404
+            deny(request, obj=child, details={"action": "initiate SIP"})
         return super().dispatch(request, *args, **kwargs)
 
     def _form(self, data: Any = None) -> forms.SipForm:

@@ -8,7 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.mandates import Mandate, last_valid_day, mandate_covers, mandate_is_valid_on
+from domain.mandates import (
+    Mandate,
+    last_valid_day,
+    mandate_covers,
+    mandate_is_valid_on,
+    new_mandate_problems,
+)
 
 DAY = timedelta(days=1)
 FIRST = date(2026, 1, 1)
@@ -118,4 +124,39 @@ def test_mandate_does_not_cover_another_principal():
 def test_mandate_does_not_cover_a_day_outside_its_validity():
     assert not mandate_covers(
         mandate(), principal_id=GOTEBORG, on=LAST + DAY, annual_amount=Decimal("1.00")
+    )
+
+
+# --- registering a new mandate ------------------------------------------------------------------
+
+
+def test_r_meet_3_a_complete_new_mandate_has_no_problems():
+    assert (
+        new_mandate_problems(
+            valid_from=date(2026, 1, 1),
+            valid_until=date(2026, 12, 31),
+            annual_limit=Decimal("0.01"),
+            holder_works_for_principal=True,
+        )
+        == {}
+    )
+
+
+def test_r_meet_3_each_problem_of_a_new_mandate_is_named_by_its_field():
+    problems = new_mandate_problems(
+        valid_from=date(2026, 6, 1),
+        valid_until=date(2026, 5, 31),
+        annual_limit=Decimal("0"),
+        holder_works_for_principal=False,
+    )
+
+    assert set(problems) == {"valid_until", "annual_limit", "user"}
+
+
+def test_r_meet_3_a_mandate_of_a_single_day_is_allowed():
+    assert not new_mandate_problems(
+        valid_from=date(2026, 6, 1),
+        valid_until=date(2026, 6, 1),
+        annual_limit=None,
+        holder_works_for_principal=True,
     )
