@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,21 +19,38 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 MIME_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
 
 
+def local_static_file(name: str) -> Path | None:
+    """The file on disk behind the static name ``name``, or None.
+
+    In production ``{% static %}`` yields the hashed names that the manifest storage wrote to
+    STATIC_ROOT at ``collectstatic`` (``css/pdf.3f2a….css``); those exist only there. In
+    development the name is the source name, found in the app and project static folders.
+    """
+    try:
+        found = finders.find(name)
+        if isinstance(found, str):
+            return Path(found)
+        if staticfiles_storage.exists(name):
+            return Path(staticfiles_storage.path(name))
+    except (SuspiciousFileOperation, NotImplementedError):
+        # A name that climbs out of the static folders, or a storage that is not on disk.
+        return None
+    return None
+
+
 class LocalStaticFetcher(URLFetcher):
-    """Serves ``/static/...`` from the static folders on disk; refuses every other URL."""
+    """Serves ``/static/...`` from the static files on disk; refuses every other URL."""
 
     def __init__(self) -> None:
         super().__init__(fail_on_errors=True)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = urlparse(url).path
-        if urlparse(url).scheme == "file" and path.startswith(settings.STATIC_URL):
-            found = finders.find(path[len(settings.STATIC_URL) :])
-            if found:
-                content_type = MIME_TYPES.get(Path(found).suffix, "application/octet-stream")
-                return URLFetcherResponse(
-                    url, Path(found).read_bytes(), {"Content-Type": content_type}
-                )
+        parsed = urlparse(url)
+        if parsed.scheme == "file" and parsed.path.startswith(settings.STATIC_URL):
+            found = local_static_file(parsed.path[len(settings.STATIC_URL) :])
+            if found is not None:
+                content_type = MIME_TYPES.get(found.suffix, "application/octet-stream")
+                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": content_type})
         raise FatalURLFetchingError(f"PDF rendering may only read local static files: {url!r}")
 
 
