@@ -99,10 +99,13 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: DB_CONN_MAX_AGE seconds (production defaults to 600, see
+# settings_production), with a health check before a kept connection is reused.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -175,6 +178,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# For django.core.mail.backends.filebased.EmailBackend: one file per message in this folder.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@placeringar.example")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -227,3 +232,5 @@ MAX_VERIFY_UPLOAD_BYTES = int(os.environ.get("MAX_VERIFY_UPLOAD_BYTES", str(10 *
 
 OTP_TOTP_ISSUER = "Placeringar"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count per address as sign-in reads it: "Anna@X.se" and "anna@x.se" are one account.
+AXES_USERNAME_CALLABLE = "organisations.auth.axes_username"
