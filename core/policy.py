@@ -125,6 +125,9 @@ def get_or_404(
     if obj is None:
         deny(
             request,
+            # The object outside the scope, if it exists, gives the row its child: the child's
+            # principal then finds the attempt in its log review.
+            obj=model._default_manager.filter(**lookup).first(),
             object_type=model._meta.label_lower,
             object_id=str(next(iter(lookup.values()), "")),
             details={"action": action},

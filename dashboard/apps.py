@@ -17,6 +17,7 @@ class DashboardConfig(AppConfig):
         START_PANELS.append(start_panel)
 
         register_nav("dashboard:overview", _("Dashboard"), (Role.MANAGER,))
+        register_nav("dashboard:logreview", _("Log review"), (Role.MANAGER, Role.ADMINISTRATOR))
         register_nav(
             "dashboard:my_deadlines",
             _("My deadlines"),

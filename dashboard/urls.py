@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_logreview
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("oversikt/", views.OverviewView.as_view(), name="overview"),
+    path("oversikt/logg/", views_logreview.LogReviewView.as_view(), name="logreview"),
+    path(
+        "oversikt/logg/loggkontroll.csv",
+        views_logreview.LogReviewExportView.as_view(),
+        name="logreview_export",
+    ),
     path("mina-tidsfrister/", views.MyDeadlinesView.as_view(), name="my_deadlines"),
     path(
         "mina-tidsfrister/paminnelser/",
