@@ -6,21 +6,27 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, DateInput, IdField
+from core.forms import (
+    FORMSET_LIMITS,
+    AmountField,
+    DateField,
+    DateTimeField,
+    IdField,
+    ModelForm,
+    MonthField,
+)
 from organisations.models import Principal
 from sip.models import SipMeeting
 
 from .models import AgreementVersion
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CostMeetingForm(forms.Form):
     sip_meeting = forms.ModelChoiceField(
         label=_("The held SIP meeting it is based on"), queryset=SipMeeting.objects.none()
     )
-    started_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
-    ended_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME, required=False)
+    started_at = DateTimeField(label=_("Starts at"))
+    ended_at = DateTimeField(label=_("Ends at"), required=False)
     place = forms.CharField(label=_("Place or video link"), max_length=200, required=False)
     participants = forms.MultipleChoiceField(
         label=_("Participants"),
@@ -50,7 +56,7 @@ class CostMeetingForm(forms.Form):
         ]
 
 
-class AgreementVersionForm(forms.ModelForm):
+class AgreementVersionForm(ModelForm):
     class Meta:
         model = AgreementVersion
         fields = [
@@ -67,7 +73,6 @@ class AgreementVersionForm(forms.ModelForm):
         widgets = {
             "health_care_provision": forms.Textarea({"rows": 3}),
             "split_method": forms.RadioSelect,
-            "effective_from": DateInput(),
         }
 
     def __init__(
@@ -104,23 +109,19 @@ class LineForm(forms.Form):
             self.fields["responsible_principal"].queryset = principals
 
 
-LineFormSet = formset_factory(LineForm, extra=2)
+LineFormSet = formset_factory(LineForm, extra=2, **FORMSET_LIMITS)
 
 
 class JointReviewForm(forms.Form):
-    held_on = forms.DateField(label=_("Review held on"), widget=DateInput())
-    next_review_on = forms.DateField(label=_("Next joint review"), widget=DateInput())
+    held_on = DateField(label=_("Review held on"))
+    next_review_on = DateField(label=_("Next joint review"))
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea({"rows": 2})
     )
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = MonthField(label=_("Month"))
 
 
 class PairForm(MonthForm):

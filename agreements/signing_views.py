@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -20,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.audit import audit_record
 from core.forms import add_rule_error
 from core.models import AuditAction
+from core.redirects import redirect_to_next
 from core.viewmixins import PolicyObjectMixin
 from domain.errors import RuleViolation
 from organisations.models import Principal
@@ -258,10 +258,7 @@ class StepUpView(View):
             if verify_token(request.user, form.cleaned_data["token"]):
                 request.session[SESSION_STEP_UP] = timezone.now().isoformat()
                 messages.success(request, _("Second factor confirmed for five minutes."))
-                target = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                    target = "start"
-                return redirect(target)
+                return redirect_to_next(request, "start")
             form.add_error("token", _("The one-time code is not valid. Try the next code."))
         return render(request, "agreements/step_up.html", {"form": form})
 

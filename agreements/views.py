@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.audit import audit_record
-from core.forms import add_rule_error
+from core.forms import add_rule_error, date_param, id_param
 from core.models import AuditAction
 from core.policy import CHANGE, deny, visible
 from core.viewmixins import PolicyObjectMixin
@@ -185,8 +185,8 @@ class _VersionFormMixin(PolicyObjectMixin, View):
         version = self.version()
         cost_meetings = CostMeeting.objects.filter(placement=placement).order_by("-started_at")
         initial: dict[str, Any] = {"split_method": "percent"}
-        if cost_meeting_id and str(cost_meeting_id).isdigit():
-            initial["cost_meeting"] = int(cost_meeting_id)
+        if cost_meeting_id is not None:
+            initial["cost_meeting"] = cost_meeting_id
         elif version is None and cost_meetings:
             initial["cost_meeting"] = cost_meetings[0].pk
         if placement.form == Placement.Form.HVB:
@@ -236,7 +236,7 @@ class _VersionFormMixin(PolicyObjectMixin, View):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form, lines = self._forms(cost_meeting_id=request.GET.get("cost_meeting"))
+        form, lines = self._forms(cost_meeting_id=id_param(request.GET, "cost_meeting"))
         return self._render(request, form, lines)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -413,11 +413,15 @@ class AgreementNewVersionView(PolicyObjectMixin, View):
 
 
 def _month(request: HttpRequest) -> date:
-    form = forms.MonthForm(request.GET or None)
-    if form.is_valid():
-        return form.cleaned_data["month"]
-    today = timezone.localdate()
-    return date(today.year, today.month, 1)
+    """The month asked for (``?month=2026-05``); the current month when none or a bad one is
+    given, with a message saying so."""
+    month, error = date_param(request.GET, "month", month=True)
+    if error:
+        messages.error(request, error)
+    if month is None:
+        today = timezone.localdate()
+        month = date(today.year, today.month, 1)
+    return month
 
 
 class PlacementStatementView(PolicyObjectMixin, View):

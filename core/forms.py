@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
+from django.forms.models import ModelFormMetaclass
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from domain.errors import RuleViolation
+
+from .validators import DATE_MAX, DATE_MIN, date_in_range, validate_plausible_date
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -13,6 +21,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Our own wording: Django's Swedish "Ange ett korrekt %(username)s" does not agree with
+    # "e-postadress", and the address is not case-sensitive (only the password is).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct e-mail address and password. Note that the password is "
+            "case-sensitive."
+        ),
+    }
 
 
 def add_rule_error(form: forms.BaseForm, violation: RuleViolation) -> None:
@@ -26,6 +43,139 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(forms.DateField):
+    """The one date field of the application: ISO dates (what ``<input type="date">`` sends)
+    between 1900-01-01 and 2100-12-31 (``core.validators``), with a Swedish message outside."""
+
+    widget = DateInput
+    default_validators = [validate_plausible_date]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "date":
+            attrs.update(min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
+        return attrs
+
+
+def validate_plausible_month(value: date) -> None:
+    if value is not None and not date_in_range(value):
+        raise forms.ValidationError(
+            _("Enter a month between %(min)s and %(max)s."),
+            code="date_range",
+            params={"min": f"{DATE_MIN:%Y-%m}", "max": f"{DATE_MAX:%Y-%m}"},
+        )
+
+
+class MonthField(DateField):
+    """A month as "2026-05" (``<input type="month">``), cleaned to its first day."""
+
+    input_formats = ["%Y-%m"]
+    default_validators = [validate_plausible_month]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.update(min=f"{DATE_MIN:%Y-%m}", max=f"{DATE_MAX:%Y-%m}")
+        return attrs
+
+
+class DateTimeField(forms.DateTimeField):
+    """The one date-and-time field (meeting times): the same plausible range by the local
+    date, so a time never lands where the conversion to UTC leaves the calendar."""
+
+    default_validators = [validate_plausible_date]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "datetime-local":
+            attrs.update(min=f"{DATE_MIN.isoformat()}T00:00", max=f"{DATE_MAX.isoformat()}T23:59")
+        return attrs
+
+
+DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but a forged id beyond a 64-bit integer (``2**63``, ``10**25``) is an
+    invalid choice instead of an ``OverflowError`` from the database driver (the ``pk__in``
+    query Django runs does not guard the range, unlike its ``pk=`` lookups)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number: Django's own check answers
+            if not DB_INT_MIN <= number <= DB_INT_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+def model_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """The model forms' ``formfield_callback``: model date and datetime fields get the
+    application's ``DateField`` and ``DateTimeField``, many-to-many fields its
+    ``ModelMultipleChoiceField`` (``Meta.field_classes`` still wins)."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    return db_field.formfield(**kwargs)
+
+
+class _ModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(model_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
+    """The base of every model form: its fields are the application's (``model_formfield``)."""
+
+
+def date_param(query: QueryDict, name: str, *, month: bool = False) -> tuple[date | None, str]:
+    """A date (or a month, "2026-05") from a URL parameter: ``(value, "")`` when it is valid
+    or absent (``value`` None), ``(None, message)`` in Swedish when it is not."""
+    raw = query.get(name, "")
+    if not raw:
+        return None, ""
+    field = MonthField() if month else DateField()
+    try:
+        return field.clean(raw), ""
+    except forms.ValidationError as error:
+        return None, " ".join(str(m) for m in error.messages)
+
+
+def id_param(query: QueryDict, name: str) -> int | None:
+    """A row id from a URL parameter: a positive 64-bit integer, else None."""
+    try:
+        return IdField().clean(query.get(name, ""))
+    except forms.ValidationError:
+        return None
+
+
+# Rows of a formset (participants, interventions, lines): a forged TOTAL_FORMS of 10**25 is a
+# form error, not 1 000 forms built and rendered (Django's default ceiling).
+FORMSET_LIMITS = {"max_num": 50, "absolute_max": 50}
 
 
 class AmountInput(forms.TextInput):

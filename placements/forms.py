@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, DateInput
+from core.forms import AmountField, DateField, ModelForm
 from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
 from organisations.models import Principal, Unit
 
@@ -24,7 +24,7 @@ IDENTITY_MESSAGES = {
 }
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(ModelForm):
     identity_number_input = forms.CharField(
         label=_("Personal identity number or coordination number"),
         required=False,
@@ -48,7 +48,7 @@ class ChildForm(forms.ModelForm):
             "address",
             "own_views",
         ]
-        widgets = {"birth_date": DateInput(), "address": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "birth_date": _("Only needed when the child has no personal identity number.")
         }
@@ -100,14 +100,14 @@ class ChildForm(forms.ModelForm):
         return cleaned
 
 
-class RelatedPersonForm(forms.ModelForm):
+class RelatedPersonForm(ModelForm):
     class Meta:
         model = RelatedPerson
         fields = ["kind", "name", "relation", "phone", "email", "address"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(ModelForm):
     class Meta:
         model = Placement
         fields = [
@@ -136,18 +136,8 @@ class PlacementForm(forms.ModelForm):
             "investigation_decided_on",
             "investigation_completed_on",
         ]
-        date_fields = [
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "power_of_attorney_issued_on",
-            "care_contact_appointed_on",
-            "investigation_report_on",
-            "investigation_decided_on",
-            "investigation_completed_on",
-        ]
         field_classes = {"cost_per_day": AmountField}
-        widgets = {name: DateInput() for name in date_fields} | {
+        widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "wishes": forms.Textarea(attrs={"rows": 2}),
             "schooling": forms.Textarea(attrs={"rows": 2}),
@@ -192,12 +182,11 @@ class PlacementForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     """Confirmation of a status move; ending needs a date and a reason."""
 
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = DateField(label=_("Date"))
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
-    follow_up_until = forms.DateField(
+    follow_up_until = DateField(
         label=_("Follow-up after the placement until (optional, at most 2 months)"),
         required=False,
-        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, target: str, **kwargs: Any) -> None:
@@ -209,16 +198,11 @@ class TransitionForm(forms.Form):
             del self.fields["reason"]
 
 
-class HealthExaminationForm(forms.ModelForm):
+class HealthExaminationForm(ModelForm):
     class Meta:
         model = HealthExamination
         fields = ["kind", "initiated_on", "offered_on", "done_on", "unnecessary_reason", "unit"]
-        widgets = {
-            "initiated_on": DateInput(),
-            "offered_on": DateInput(),
-            "done_on": DateInput(),
-            "unnecessary_reason": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = {"unnecessary_reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from core.audit import audit_record
-from core.forms import add_rule_error
+from core.forms import add_rule_error, id_param
 from core.models import AuditAction
 from core.policy import CHANGE, actor_for, get_or_404, units_acted_for
 from core.viewmixins import AuditViewMixin, PolicyObjectMixin
@@ -275,9 +275,9 @@ class PlacementCreateView(PolicyObjectMixin, CreateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.previous = None
-        previous_id = request.GET.get("previous") or request.POST.get("previous")
-        if previous_id and previous_id.isdigit():
-            self.previous = get_or_404(request, Placement, action=CHANGE, pk=int(previous_id))
+        previous_id = id_param(request.GET, "previous") or id_param(request.POST, "previous")
+        if previous_id is not None:
+            self.previous = get_or_404(request, Placement, action=CHANGE, pk=previous_id)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

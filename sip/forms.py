@@ -6,7 +6,14 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, IdField
+from core.forms import (
+    FORMSET_LIMITS,
+    DateField,
+    DateTimeField,
+    IdField,
+    ModelForm,
+    ModelMultipleChoiceField,
+)
 from organisations.models import Principal, Unit
 from placements.models import Placement
 
@@ -20,16 +27,14 @@ def _units() -> Any:
 
 
 class SipForm(forms.Form):
-    need_noticed_on = forms.DateField(
-        label=_("Need for coordination noticed on"), widget=DateInput()
-    )
+    need_noticed_on = DateField(label=_("Need for coordination noticed on"))
     need_description = forms.CharField(
         label=_("Why coordination is needed"), required=False, widget=forms.Textarea({"rows": 3})
     )
     initiating_unit = forms.ModelChoiceField(
         label=_("Initiating unit"), queryset=Unit.objects.none()
     )
-    placements = forms.ModelMultipleChoiceField(
+    placements = ModelMultipleChoiceField(
         label=_("Linked placements"),
         queryset=Placement.objects.none(),
         required=False,
@@ -42,8 +47,8 @@ class SipForm(forms.Form):
         self.fields["placements"].queryset = placements
 
 
-class ConsentForm(forms.ModelForm):
-    scope_units = forms.ModelMultipleChoiceField(
+class ConsentForm(ModelForm):
+    scope_units = ModelMultipleChoiceField(
         label=_("Parties covered by the consent"),
         queryset=Unit.objects.none(),
         required=False,
@@ -54,7 +59,7 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["given_by_kind", "guardian", "form", "given_on", "scope"]
-        widgets = {"given_on": DateInput(), "scope": forms.Textarea({"rows": 2})}
+        widgets = {"scope": forms.Textarea({"rows": 2})}
 
     def __init__(self, *args: Any, guardians: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,13 +74,13 @@ class ConsentForm(forms.ModelForm):
 
 
 class RevocationForm(forms.Form):
-    revoked_on = forms.DateField(label=_("Revoked on"), widget=DateInput())
+    revoked_on = DateField(label=_("Revoked on"))
     revoked_by_name = forms.CharField(label=_("Revoked by"), max_length=200)
-    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
+    effective_from = DateField(label=_("Effective from"))
 
 
 class InvitationForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Invite units"),
         queryset=Unit.objects.none(),
         required=False,
@@ -87,7 +92,7 @@ class InvitationForm(forms.Form):
         max_length=200,
         help_text=_("For example staff of the foster home or HVB."),
     )
-    invited_on = forms.DateField(label=_("Invited on"), widget=DateInput())
+    invited_on = DateField(label=_("Invited on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +119,7 @@ class InvitationResponseForm(forms.Form):
         self.fields["forward_to"].queryset = _units()
 
 
-class MeetingScheduleForm(forms.ModelForm):
+class MeetingScheduleForm(ModelForm):
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -127,11 +132,7 @@ class MeetingScheduleForm(forms.ModelForm):
             "video_link",
             "individual_offered_on",
         ]
-        widgets = {
-            "scheduled_on": DateInput(),
-            "scheduled_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "individual_offered_on": DateInput(),
-        }
+        widgets = {"scheduled_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -141,16 +142,10 @@ class MeetingScheduleForm(forms.ModelForm):
 
 
 class MeetingHeldForm(forms.Form):
-    started_at = forms.DateTimeField(
-        label=_("Started at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ended_at = forms.DateTimeField(
-        label=_("Ended at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    individual_offered_on = forms.DateField(
-        label=_("The child and guardians were offered to take part on"),
-        required=False,
-        widget=DateInput(),
+    started_at = DateTimeField(label=_("Started at"))
+    ended_at = DateTimeField(label=_("Ended at"))
+    individual_offered_on = DateField(
+        label=_("The child and guardians were offered to take part on"), required=False
     )
     child_views = forms.CharField(
         label=_("The child's views"), required=False, widget=forms.Textarea({"rows": 2})
@@ -161,9 +156,7 @@ class MeetingHeldForm(forms.Form):
     overall_responsible_unit = forms.ModelChoiceField(
         label=_("Overall responsibility for the plan"), queryset=Unit.objects.none(), required=False
     )
-    next_follow_up_on = forms.DateField(
-        label=_("Next follow-up"), required=False, widget=DateInput()
-    )
+    next_follow_up_on = DateField(label=_("Next follow-up"), required=False)
     care_contact_name = forms.CharField(
         label=_("Permanent care contact (name)"), required=False, max_length=200
     )
@@ -214,5 +207,5 @@ class InterventionForm(forms.Form):
         self.fields["responsible_unit"].queryset = _units()
 
 
-ParticipantFormSet = formset_factory(ParticipantForm, extra=2)
-InterventionFormSet = formset_factory(InterventionForm, extra=3)
+ParticipantFormSet = formset_factory(ParticipantForm, extra=2, **FORMSET_LIMITS)
+InterventionFormSet = formset_factory(InterventionForm, extra=3, **FORMSET_LIMITS)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.audit import audit_record
-from core.forms import add_rule_error
+from core.forms import add_rule_error, id_param
 from core.models import AuditAction
 from core.pdf import pdf_response
 from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
@@ -491,8 +491,8 @@ class PlanCompareView(PolicyObjectMixin, View):
         by_number = {v.number: v for v in versions}
 
         def pick(name: str, default: int) -> PlanVersion | None:
-            raw = request.GET.get(name, "")
-            return by_number.get(int(raw)) if raw.isdigit() else by_number.get(default)
+            number = id_param(request.GET, name)
+            return by_number.get(number if number is not None else default)
 
         latest = versions[-1].number if versions else 0
         left, right = pick("a", latest - 1), pick("b", latest)
