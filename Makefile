@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup lint format messages browser-test benchmark clean
+.PHONY: run test install setup lint format messages browser-test prod-check benchmark clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install
 
 browser-test: install
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+# Production settings, gunicorn (TLS), PostgreSQL with the restricted role, a real browser.
+prod-check: install
+	bash .ci/prod-check
 
 lint: install
 	$(VENV)/bin/ruff check .
