@@ -1,28 +1,75 @@
 """Django admin, scoped: a principal's administrator sees and manages only its own units,
-members and mandates. A superuser sees everything."""
+members and mandates. A superuser sees everything.
+
+Rules (issue 10, "Admin scoping"):
+
+- Whatever lies outside an administrator's scope answers 404 at every address (list, page,
+  save, delete, history, password), never 403 or a redirect that tells it exists.
+- Who sees and who changes a user is decided in ``organisations.selectors``: a user without
+  memberships belongs to their home principal only; a user who also works for, or still holds
+  a mandate of, another principal is changed by a superuser only.
+- Nobody reads a second-factor key or QR code here: devices are listed and can be reset
+  (deleted, with an audit row), never added or edited.
+- Models registered by other apps before this one (groups, django-axes' logs …) are for
+  superusers only; for anyone else their addresses answer 404.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import AmountField
 from core.policy import administered_principal_ids
 
 from . import services
-from .models import FinancialMandate, Membership, Principal, Unit, User
+from .forms import AdminSignInForm, UserAddForm, UserEditForm
+from .models import AuthenticatorDevice, FinancialMandate, Membership, Principal, Unit, User
+from .selectors import (
+    administrator_may_change_user,
+    users_editable_by_administrator,
+    users_visible_to_administrator,
+)
+
+admin.site.login_form = AdminSignInForm
 
 
-class ScopedAdminMixin:
+class NotFoundOutsideScopeMixin:
+    """An object outside ``get_queryset`` is a 404 on every page that names it."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404(_("Not found."))
+        return obj
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if object_id is not None:
+            # Before Django reads "_saveasnew" (which turns a save into an add).
+            self.get_object(request, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+
+class ScopedAdminMixin(NotFoundOutsideScopeMixin):
     """Permission and queryset scoping by the principals the user administers."""
 
     principal_path: str = "principal"
@@ -34,6 +81,10 @@ class ScopedAdminMixin:
         ids = self._principal_ids(request)
         return request.user.is_active and request.user.is_staff and (ids is None or bool(ids))
 
+    def _may_change(self, request: HttpRequest, obj: Any) -> bool:
+        """Object-level check on top of the queryset (for objects seen but not changeable)."""
+        return True
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_admin(request)
 
@@ -44,7 +95,7 @@ class ScopedAdminMixin:
         return self._is_admin(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_admin(request)
+        return self._is_admin(request) and (obj is None or self._may_change(request, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -56,22 +107,43 @@ class ScopedAdminMixin:
             return qs
         return qs.filter(**{f"{self.principal_path}__in": ids}).distinct()
 
+    def user_choices(self, request: HttpRequest, ids: set[int]) -> QuerySet[User]:
+        """The users a "user" field offers: members of the administrator's principals."""
+        return User.objects.filter(memberships__unit__principal_id__in=ids).distinct()
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         ids = self._principal_ids(request)
         if ids is not None:
-            if db_field.name == "principal":
+            if db_field.name in ("principal", "home_principal"):
                 kwargs["queryset"] = Principal.objects.filter(pk__in=ids)
             elif db_field.name == "unit":
                 kwargs["queryset"] = Unit.objects.filter(principal_id__in=ids)
             elif db_field.name == "user":
-                kwargs["queryset"] = User.objects.filter(
-                    memberships__unit__principal_id__in=ids
-                ).distinct()
+                kwargs["queryset"] = self.user_choices(request, ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        # No "add another" or "change" pop-ups next to choice fields: they would lead into
+        # other admins, and their choices are scoped here, not there.
+        for attr in ("can_add_related", "can_change_related", "can_delete_related"):
+            if hasattr(getattr(formfield, "widget", None), attr):
+                setattr(formfield.widget, attr, False)
+        return formfield
+
+
+class EditableUsersOnlyMixin:
+    """Memberships are changed only for users the administrator may change."""
+
+    def user_choices(self, request: HttpRequest, ids: set[int]) -> QuerySet[User]:
+        return users_editable_by_administrator(request.user)
 
 
 @admin.register(Principal)
 class PrincipalAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A principal's name, organisation number (which names its signing key), region and
+    rule set are changed by a superuser; its administrators see it."""
+
     principal_path = "pk"
     list_display = ["name", "kind", "organisation_number", "region"]
     list_filter = ["kind"]
@@ -80,67 +152,117 @@ class PrincipalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return request.user.is_superuser
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "principal"]
-    list_filter = ["kind", "principal"]
+    list_filter = ["kind", ("principal", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
 
 
-class MembershipInline(ScopedAdminMixin, admin.TabularInline):
+class MembershipInline(EditableUsersOnlyMixin, ScopedAdminMixin, admin.TabularInline):
     model = Membership
     principal_path = "unit__principal"
     extra = 1
     fk_name = "user"
 
+    def _parent_changeable(self, request: HttpRequest, obj: Any) -> bool:
+        return self._is_admin(request) and (
+            obj is None or administrator_may_change_user(request.user, obj)
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # type: ignore[override]
+        return self._parent_changeable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_changeable(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_admin(request)
+        return self._parent_changeable(request, obj)
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(EditableUsersOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     principal_path = "unit__principal"
     list_display = ["user", "unit", "role"]
-    list_filter = ["role", "unit__principal"]
+    list_filter = ["role", ("unit__principal", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__last_name", "unit__name"]
 
+    def _may_change(self, request: HttpRequest, obj: Any) -> bool:
+        return administrator_may_change_user(request.user, obj.user)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_admin(request)
-
-
-class ScopedUserChangeForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["email", "first_name", "last_name", "title", "phone", "is_active", "is_staff"]
+        return self._is_admin(request) and (obj is None or self._may_change(request, obj))
 
 
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
-    principal_path = "memberships__unit__principal"
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_active"]
+    list_display = ["email", "first_name", "last_name", "home_principal", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     list_filter = ["is_active"]
     inlines = [MembershipInline]
+    form = UserEditForm
+    add_form = UserAddForm
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "password", "home_principal")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "title", "phone")}),
         (_("Access"), {"fields": ("is_active", "is_staff")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "home_principal", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def _chooses_home(self, request: HttpRequest) -> bool:
+        """Only someone who administers several principals (or a superuser) chooses."""
+        ids = self._principal_ids(request)
+        return ids is None or len(ids) > 1
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = admin.ModelAdmin.get_queryset(self, request)
-        ids = self._principal_ids(request)
-        if ids is None:
+        if self._principal_ids(request) is None:
             return qs
-        # An administrator also sees users they just created (no membership yet), so that they
-        # can give them one; nobody else's.
-        return qs.filter(
-            Q(memberships__unit__principal_id__in=ids)
-            | Q(memberships__isnull=True, is_superuser=False)
-        ).distinct()
+        return qs.filter(pk__in=users_visible_to_administrator(request.user).values("pk"))
+
+    def _may_change(self, request: HttpRequest, obj: Any) -> bool:
+        return administrator_may_change_user(request.user, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not self._chooses_home(request):
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "home_principal"]})
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self._chooses_home(request):
+            return ["home_principal"]
+        return []
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if "home_principal" in form.base_fields:
+            field = form.base_fields["home_principal"]
+            field.required = not request.user.is_superuser
+            field.error_messages["required"] = _("Choose the principal the user belongs to.")
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        ids = self._principal_ids(request)
+        if not change and obj.home_principal_id is None and ids is not None and len(ids) == 1:
+            obj.home_principal_id = next(iter(ids))
+        super().save_model(request, obj, form, change)
 
 
 class FinancialMandateForm(forms.ModelForm):
@@ -172,7 +294,7 @@ class FinancialMandateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     form = FinancialMandateForm
     list_display = ["user", "principal", "valid_from", "valid_until", "ended_on", "annual_limit"]
-    list_filter = ["principal"]
+    list_filter = [("principal", admin.RelatedOnlyFieldListFilter)]
     actions = ["end_today"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -211,8 +333,6 @@ class FinancialMandateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("End the selected mandates today"))
     def end_today(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        from django.utils import timezone
-
         count = 0
         for mandate in queryset:
             if mandate.ended_on is None:
@@ -226,14 +346,144 @@ class FinancialMandateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         self.message_user(request, _("%(n)d mandates ended.") % {"n": count}, messages.SUCCESS)
 
 
-# TOTP devices (the second factor for signing), scoped like the rest: an administrator
-# registers devices for the members of their own principal.
+# --- second factor: listed and reset, never read --------------------------------------------
+
 admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
-class ScopedTOTPDeviceAdmin(ScopedAdminMixin, TOTPDeviceAdmin):
-    principal_path = "user__memberships__unit__principal"
+@admin.register(AuthenticatorDevice)
+class AuthenticatorDeviceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The TOTP devices of the users the administrator sees: who, which, confirmed, when
+    created and last used. No key, no QR code, no adding or editing; "reset" deletes the
+    device (with an audit row) so that its holder enrols again."""
+
+    list_display = ["holder", "device_name", "is_confirmed", "created", "last_used"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "name"]
+    fields = readonly_fields = ["holder", "device_name", "is_confirmed", "created", "last_used"]
+    actions = ["reset_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = admin.ModelAdmin.get_queryset(self, request).select_related("user")
+        if self._principal_ids(request) is None:
+            return qs
+        return qs.filter(user__in=users_visible_to_administrator(request.user).values("pk"))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)
+        return found
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_admin(request)
+        return self._is_admin(request) and (
+            obj is None or administrator_may_change_user(request.user, obj.user)
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.second_factor_reset(device=obj, reset_by=request.user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for device in queryset:
+            services.second_factor_reset(device=device, reset_by=request.user, request=request)
+
+    @admin.action(
+        description=_("Reset the selected authenticator apps (the holder enrols again)"),
+        permissions=["delete"],
+    )
+    def reset_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        editable = users_editable_by_administrator(request.user)
+        count = 0
+        for device in queryset.filter(user__in=editable.values("pk")):
+            services.second_factor_reset(device=device, reset_by=request.user, request=request)
+            count += 1
+        self.message_user(
+            request, _("%(n)d authenticator apps reset.") % {"n": count}, messages.SUCCESS
+        )
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def holder(self, device: Any) -> str:
+        return str(device.user)
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, device: Any) -> str:
+        return device.name
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, device: Any) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, device: Any) -> Any:
+        return device.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, device: Any) -> Any:
+        return device.last_used_at
+
+
+# --- everything else registered in this admin site: superusers only ---------------------------
+
+
+class SuperuserOnlyAdminMixin(NotFoundOutsideScopeMixin):
+    """For models no principal owns (groups, the sign-in logs): a superuser's business. For
+    anyone else every page of the model answers 404, and the index does not list it."""
+
+    def _superuser(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._superuser(request) and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        return qs if self._superuser(request) else qs.none()
+
+    def get_urls(self) -> list[Any]:
+        return [
+            URLPattern(p.pattern, self._superuser_only(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in super().get_urls()  # type: ignore[misc]
+        ]
+
+    def _superuser_only(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self._superuser(request):
+                raise Http404(_("Not found."))
+            return view(request, *args, **kwargs)
+
+        return inner
+
+
+def _restrict_other_registrations_to_superusers(site: admin.AdminSite) -> None:
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ScopedAdminMixin | SuperuserOnlyAdminMixin):
+            continue
+        restricted = type(
+            f"SuperuserOnly{type(model_admin).__name__}",
+            (SuperuserOnlyAdminMixin, type(model_admin)),
+            {"__module__": __name__},
+        )
+        site.unregister(model)
+        site.register(model, restricted)
+
+
+_restrict_other_registrations_to_superusers(admin.site)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from domain import mandates as mandate_rules
 from domain.rulesets import RULE_SETS, RuleSet, rule_set_for
@@ -112,13 +118,19 @@ class Unit(models.Model):
         return f"{self.name} ({self.principal.name})"
 
 
+def normalise_email(value: str | None) -> str:
+    """E-mail addresses are compared without regard to case or surrounding spaces: stored
+    lowercased and stripped, looked up the same way at sign-in."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -133,14 +145,40 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in (ModelBackend) finds the user whatever the case of the typed address."""
+        return self.get(**{self.model.USERNAME_FIELD: normalise_email(username)})
+
+
+EMAIL_TAKEN = _("A user with this e-mail address already exists.")
+
 
 class User(AbstractUser):
-    """A person who signs in with an e-mail address."""
+    """A person who signs in with an e-mail address.
+
+    The address is stored lowercased; a database constraint keeps it unique without regard
+    to case. ``home_principal`` is the principal that created the user or last gave them a
+    membership: a user without memberships is administered by that principal only.
+    """
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(
+        _("e-mail address"), unique=True, error_messages={"unique": EMAIL_TAKEN}
+    )
     title = models.CharField(_("title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    home_principal = models.ForeignKey(
+        Principal,
+        verbose_name=_("home principal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="home_users",
+        help_text=_(
+            "The principal that created the user or last gave them a membership. Only its "
+            "administrators manage the user."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -151,9 +189,52 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message=EMAIL_TAKEN,
+                violation_error_code="email_taken",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Normalise before the field validators run, so that the length and format are
+        # checked on the value that will be stored.
+        self.email = normalise_email(self.email)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        # The case-insensitive constraint (validate_constraints) is the stricter check of the
+        # address; checking the exact value too would show the same message twice.
+        super().validate_unique(exclude={*(exclude or ()), "email"})
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            non_field = errors.get(NON_FIELD_ERRORS, [])
+            taken = [e for e in non_field if getattr(e, "code", None) == "email_taken"]
+            if taken:
+                errors["email"] = [*errors.get("email", []), *taken]
+                errors[NON_FIELD_ERRORS] = [
+                    e for e in non_field if getattr(e, "code", None) != "email_taken"
+                ]
+                if not errors[NON_FIELD_ERRORS]:
+                    del errors[NON_FIELD_ERRORS]
+            raise ValidationError(errors) from error
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def initials(self) -> str:
@@ -200,6 +281,15 @@ class FinancialMandateQuerySet(models.QuerySet["FinancialMandate"]):
         return self.filter(valid_from__lte=on).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on),
             Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+        )
+
+    def still_valid(self, on: date) -> FinancialMandateQuerySet:
+        """Mandates valid on the day or on some later day: not yet over, not ended before it.
+        (A mandate ended before its first day is valid on no day at all.)"""
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+            Q(ended_on__isnull=True)
+            | (Q(ended_on__gte=on) & Q(ended_on__gte=models.F("valid_from"))),
         )
 
     def update(self, **kwargs: object) -> int:  # pragma: no cover - guard
@@ -281,3 +371,47 @@ class FinancialMandate(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("Financial mandates are never deleted: the history stays.")
+
+
+# --- the home principal follows the memberships -------------------------------------------------
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="membership_sets_home_principal")
+def _membership_saved(sender: Any, instance: Membership, raw: bool = False, **kwargs: Any) -> None:
+    """A user who gets a membership belongs to the principal of its unit from then on."""
+    if raw:  # loaddata: the fixture states the home principal itself
+        return
+    principal_id = instance.unit.principal_id
+    User.objects.filter(pk=instance.user_id).exclude(home_principal_id=principal_id).update(
+        home_principal_id=principal_id
+    )
+    if Membership.user.is_cached(instance):
+        instance.user.home_principal_id = principal_id
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="membership_removal_keeps_home")
+def _membership_deleted(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    """Removing the last membership keeps the home principal (the user stays that principal's,
+    invisible to everyone else). Removing one of several moves the home to the principal of
+    the latest membership left, if the home principal holds none of them any more."""
+    remaining = Membership.objects.filter(user_id=instance.user_id).order_by("-pk")
+    home_id = (
+        User.objects.filter(pk=instance.user_id).values_list("home_principal_id", flat=True).first()
+    )
+    if remaining.filter(unit__principal_id=home_id).exists():
+        return
+    latest = remaining.values_list("unit__principal_id", flat=True).first()
+    if latest is not None:
+        User.objects.filter(pk=instance.user_id).update(home_principal_id=latest)
+        if Membership.user.is_cached(instance):
+            instance.user.home_principal_id = latest
+
+
+class AuthenticatorDevice(TOTPDevice):
+    """The second factor for signing (a TOTP app), as the admin shows it: in Swedish, without
+    its key. Same table as django-otp's TOTPDevice."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")

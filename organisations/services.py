@@ -111,3 +111,26 @@ def mandate_end(*, mandate: FinancialMandate, ended_by: User, on: date, reason: 
         details={"ended_on": [None, on.isoformat()], "reason": reason},
     )
     mandate.refresh_from_db()
+
+
+@transaction.atomic
+def second_factor_reset(*, device: Any, reset_by: User, request: Any = None) -> None:
+    """Delete a user's TOTP device so that they enrol again; only an administrator who may
+    change the user (organisations.selectors) may. The audit row names the user and the
+    device, never its key."""
+    from .selectors import administrator_may_change_user
+
+    holder = device.user
+    if not administrator_may_change_user(reset_by, holder):
+        raise PermissionDenied(_("Only an administrator of the user's principal may do this."))
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=reset_by,
+        obj=holder,
+        request=request,
+        details={
+            "second_factor": "reset",
+            "device": {"id": device.pk, "name": device.name, "confirmed": device.confirmed},
+        },
+    )
+    device.delete()

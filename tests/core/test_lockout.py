@@ -112,8 +112,8 @@ def test_successful_sign_in_resets_the_failure_count(client, gbg_caseworker, sig
 def test_wrong_password_gives_a_swedish_message(client, gbg_caseworker):
     response = _fail(client, gbg_caseworker.email, 1)
 
-    assert "Ange ett korrekt" in " ".join(response.context["form"].non_field_errors())
-    assert "Ange ett korrekt" in response.content.decode()
+    assert "Ange en korrekt e-postadress" in " ".join(response.context["form"].non_field_errors())
+    assert "Ange en korrekt e-postadress" in response.content.decode()
 
 
 def test_empty_fields_give_swedish_messages_next_to_the_fields(client):

@@ -65,8 +65,6 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
     "agreements:version_document": {"pk": 1},
-    "admin:otp_totp_totpdevice_config": {"pk": 1},
-    "admin:otp_totp_totpdevice_qrcode": {"pk": 1},
     # dashboard and later apps: add yours here
 }
 
