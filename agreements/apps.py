@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,11 +11,26 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from core.context_processors import register_nav
         from organisations.models import Role
+        from placements import hooks
 
         from . import policy  # noqa: F401  (registers access scopes and the child timeline)
+        from .selectors import placement_agreement_signed
+
+        # The placement services ask through these (placements sit below agreements).
+        hooks.register_agreement_signed(placement_agreement_signed)
+        hooks.placement_closed.connect(
+            _end_agreement_with_placement, dispatch_uid="agreements.end_with_placement"
+        )
 
         register_nav(
             "agreements:statement_pair",
             _("Cost statements"),
             (Role.CASEWORKER, Role.MANAGER, Role.CLINICIAN),
         )
+
+
+def _end_agreement_with_placement(*, user: Any, placement: Any, on: Any, **kwargs: Any) -> None:
+    """Ending or cancelling a placement ends its signed agreement (README decisions)."""
+    from .services import agreement_end_with_placement
+
+    agreement_end_with_placement(user=user, placement=placement, on=on)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sip",
     "agreements",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,6 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from agreements.selectors import placement_agreement_signed
 from core.audit import audit_record, changed_fields
 from core.models import AuditAction
 from domain import placements as rules
@@ -19,6 +18,7 @@ from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from domain.identity import mask_identity_number
 
+from . import hooks
 from .models import Child, HealthExamination, Placement, RelatedPerson
 
 
@@ -198,7 +198,7 @@ def placement_transition(
     locked.move_to(
         target,
         on=on,
-        agreement_signed=placement_agreement_signed(locked),
+        agreement_signed=hooks.agreement_signed(locked),
         end_date=on if target == Placement.Status.ENDED else None,
         end_reason=reason,
     )
@@ -210,9 +210,7 @@ def placement_transition(
         locked.follow_up_until = follow_up_until
     locked.save()
     if target in (Placement.Status.ENDED, Placement.Status.CANCELLED):
-        from agreements.services import agreement_end_with_placement
-
-        agreement_end_with_placement(user=user, placement=locked, on=on)
+        hooks.placement_closed.send(sender=Placement, user=user, placement=locked, on=on)
     audit_record(
         action=AuditAction.TRANSITION,
         user=user,

@@ -13,7 +13,7 @@ from domain.deadlines import add_months
 from domain.errors import RuleViolation
 from domain.identity import birth_date_of, format_identity_number, mask_identity_number
 from domain.rulesets import VASTRA_GOTALAND
-from placements import services
+from placements import hooks, services
 from placements.models import Child, HealthExamination, Placement, RelatedPerson
 from tests.placements.factories import (
     ChildFactory,
@@ -368,7 +368,7 @@ def test_planned_placement_activation_asks_the_agreements_side(
     gbg_placement, gbg_caseworker, monkeypatch
 ):
     """R-PLAC-2: once the agreements side reports the agreement signed, the placement starts."""
-    monkeypatch.setattr(services, "placement_agreement_signed", lambda placement: True)
+    monkeypatch.setattr(hooks, "_agreement_signed", lambda placement: True)
 
     services.placement_transition(
         user=gbg_caseworker, placement=gbg_placement, target="active", on=ON
@@ -599,3 +599,20 @@ def test_no_audit_row_ever_holds_a_whole_personnummer(goteborg, gbg_social, gbg_
     assert len(audit.new()) == 4
     _assert_number_not_in_audit(NUMBER)
     _assert_number_not_in_audit(OTHER_NUMBER)
+
+
+def test_without_a_registered_agreement_check_a_planned_placement_does_not_start(
+    gbg_placement, gbg_caseworker, monkeypatch
+):
+    """R-PLAC-2: the placement layer refuses to guess when no app answers the question."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setattr(hooks, "_agreement_signed", None)
+
+    with pytest.raises(ImproperlyConfigured):
+        services.placement_transition(
+            user=gbg_caseworker, placement=gbg_placement, target="active", on=ON
+        )
+
+    gbg_placement.refresh_from_db()
+    assert gbg_placement.status != Placement.Status.ACTIVE

@@ -6,8 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from agreements.demo import seed_cases
+from dashboard.sync import rebuild_all
 from organisations.demo import DEMO_PASSWORD, DEMO_TOTP_KEYS, seed_organisations, totp_base32
+from placements.demo import seed_children
 
 
 class Command(BaseCommand):
@@ -31,15 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {email:<40} oathtool --totp -b {totp_base32(key)}")
 
     def _app_seeders(self) -> list[Any]:
-        """Later apps add their demo data here, in dependency order."""
-        from django.utils import timezone
-
-        from placements.demo import seed_children
-
+        """Each app's demo data, in dependency order (this app sits above them all)."""
         today = timezone.localdate()
-        from agreements.demo import seed_cases
-        from dashboard.sync import rebuild_all
-
         return [
             lambda: seed_children(today=today),
             lambda: seed_cases(today=today),
