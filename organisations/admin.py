@@ -188,6 +188,7 @@ class MembershipInline(EditableUsersOnlyMixin, ScopedAdminMixin, admin.TabularIn
 class MembershipAdmin(EditableUsersOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     principal_path = "unit__principal"
     list_display = ["user", "unit", "role"]
+    list_select_related = ["user", "unit__principal"]
     list_filter = ["role", ("unit__principal", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__last_name", "unit__name"]
 
@@ -202,6 +203,7 @@ class MembershipAdmin(EditableUsersOnlyMixin, ScopedAdminMixin, admin.ModelAdmin
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "home_principal", "is_active"]
+    list_select_related = ["home_principal"]
     search_fields = ["email", "first_name", "last_name"]
     list_filter = ["is_active"]
     inlines = [MembershipInline]
