@@ -17,6 +17,7 @@ Rules (issue 10, "Admin scoping"):
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -29,6 +30,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -420,12 +422,19 @@ class AuthenticatorDeviceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return device.confirmed
 
     @admin.display(description=_("created"), ordering="created_at")
-    def created(self, device: Any) -> Any:
-        return device.created_at
+    def created(self, device: Any) -> str:
+        return _moment(device.created_at)
 
     @admin.display(description=_("last used"), ordering="last_used_at")
-    def last_used(self, device: Any) -> Any:
-        return device.last_used_at
+    def last_used(self, device: Any) -> str:
+        return _moment(device.last_used_at)
+
+
+def _moment(value: datetime | None) -> str:
+    """A point in time as the admin shows it, in Swedish time; a dash when there is none."""
+    if value is None:
+        return "–"
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 # --- everything else registered in this admin site: superusers only ---------------------------

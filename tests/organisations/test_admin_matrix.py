@@ -456,6 +456,23 @@ def test_device_list_is_in_swedish_and_shows_who_which_and_when(client, world):
         assert english not in body, english
 
 
+def test_device_page_shows_times_in_swedish_time_and_a_dash_for_never(client, world):
+    client.force_login(world.gbg_admin)
+    device = world.objects["device"]
+
+    response = client.get(_url(AuthenticatorDevice, "change", device.pk))
+
+    fields = {
+        f.field["name"]: f.contents()
+        for fs in response.context["adminform"]
+        for line in fs
+        for f in line
+    }
+    assert fields["last_used"] == "–"
+    assert "+00:00" not in fields["created"]
+    assert "None" not in response.content.decode()
+
+
 def test_device_cannot_be_added_or_changed_by_anyone(client, world):
     client.force_login(world.superuser)
     device = world.objects["device"]
