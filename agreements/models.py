@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_plausible_date
 from domain import agreements as rules
 from organisations.models import Principal
 from placements.models import Placement
@@ -32,8 +33,10 @@ class CostMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="cost_meetings",
     )
-    started_at = models.DateTimeField(_("starts at"))
-    ended_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("starts at"), validators=[validate_plausible_date])
+    ended_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     place = models.CharField(_("place or video link"), max_length=200, blank=True)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -157,14 +160,24 @@ class AgreementVersion(models.Model):
     applies_from_start = models.BooleanField(
         _("both principals agree that the split applies from the placement start"), default=False
     )
-    effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    effective_until = models.DateField(_("effective until"), null=True, blank=True)
-    review_on = models.DateField(_("next joint review"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent for signature at"), null=True, blank=True)
+    effective_from = models.DateField(
+        _("effective from"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    effective_until = models.DateField(
+        _("effective until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    review_on = models.DateField(
+        _("next joint review"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    sent_at = models.DateTimeField(
+        _("sent for signature at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     signing_round = models.PositiveIntegerField(
         _("signing round"), default=0, help_text=_("Raised each time the version is sent.")
     )
-    signed_at = models.DateTimeField(_("signed by both at"), null=True, blank=True)
+    signed_at = models.DateTimeField(
+        _("signed by both at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -234,8 +247,8 @@ class JointReview(models.Model):
     the signed version itself is never edited; the review sets the next review date."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="reviews")
-    held_on = models.DateField(_("held on"))
-    next_review_on = models.DateField(_("next joint review"))
+    held_on = models.DateField(_("held on"), validators=[validate_plausible_date])
+    next_review_on = models.DateField(_("next joint review"), validators=[validate_plausible_date])
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -314,9 +327,11 @@ class Signature(models.Model):
     principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=200)
-    signed_at = models.DateTimeField(_("signed at"))
+    signed_at = models.DateTimeField(_("signed at"), validators=[validate_plausible_date])
     authentication = models.CharField(_("how the signer authenticated"), max_length=200)
-    second_factor_at = models.DateTimeField(_("second factor confirmed at"))
+    second_factor_at = models.DateTimeField(
+        _("second factor confirmed at"), validators=[validate_plausible_date]
+    )
     document = models.OneToOneField(
         SignedDocument, on_delete=models.PROTECT, related_name="signature"
     )

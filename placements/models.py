@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_plausible_date
 from domain import placements as rules
 from domain.identity import format_identity_number, mask_identity_number
 from organisations.models import Principal, Unit
@@ -33,7 +34,7 @@ class Child(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_plausible_date])
     home_municipality = models.ForeignKey(
         Principal,
         verbose_name=_("home municipality"),
@@ -214,10 +215,16 @@ class Placement(models.Model):
         blank=True,
         limit_choices_to={"kind": Principal.Kind.MUNICIPALITY},
     )
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), validators=[validate_plausible_date])
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    actual_start = models.DateField(
+        _("actual start"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    actual_end = models.DateField(
+        _("actual end"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     cost_per_day = models.DecimalField(
         _("cost per day (SEK)"),
         max_digits=10,
@@ -239,9 +246,14 @@ class Placement(models.Model):
         _("a SIP for the next step is needed"), default=False
     )
     follow_up_until = models.DateField(
-        _("follow-up after the placement until"), null=True, blank=True
+        _("follow-up after the placement until"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
     )
-    follow_up_ended_on = models.DateField(_("follow-up ended on"), null=True, blank=True)
+    follow_up_ended_on = models.DateField(
+        _("follow-up ended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     # R-PLAC-5
     care_contact_name = models.CharField(_("permanent care contact"), max_length=200, blank=True)
     care_contact_unit = models.ForeignKey(
@@ -253,20 +265,25 @@ class Placement(models.Model):
         blank=True,
     )
     care_contact_appointed_on = models.DateField(
-        _("care contact appointed on"), null=True, blank=True
+        _("care contact appointed on"), null=True, blank=True, validators=[validate_plausible_date]
     )
     # R-PLAC-6
     power_of_attorney_scope = models.TextField(_("power of attorney: scope"), blank=True)
     power_of_attorney_issued_on = models.DateField(
-        _("power of attorney issued on"), null=True, blank=True
+        _("power of attorney issued on"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
     )
     # Investigation before placement (optional)
-    investigation_report_on = models.DateField(_("report received on"), null=True, blank=True)
+    investigation_report_on = models.DateField(
+        _("report received on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     investigation_decided_on = models.DateField(
-        _("decision to investigate on"), null=True, blank=True
+        _("decision to investigate on"), null=True, blank=True, validators=[validate_plausible_date]
     )
     investigation_completed_on = models.DateField(
-        _("investigation completed on"), null=True, blank=True
+        _("investigation completed on"), null=True, blank=True, validators=[validate_plausible_date]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -367,9 +384,13 @@ class HealthExamination(models.Model):
         related_name="health_examinations",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    initiated_on = models.DateField(_("initiated on"))
-    offered_on = models.DateField(_("appointment offered on"), null=True, blank=True)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    initiated_on = models.DateField(_("initiated on"), validators=[validate_plausible_date])
+    offered_on = models.DateField(
+        _("appointment offered on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    done_on = models.DateField(
+        _("done on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     unnecessary_reason = models.TextField(_("obviously unnecessary because"), blank=True)
     unit = models.ForeignKey(
         Unit,

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_plausible_date
 from organisations.models import Principal, Unit
 from placements.models import Child, Placement, RelatedPerson
 
@@ -21,9 +22,13 @@ class Sip(models.Model):
     initiating_unit = models.ForeignKey(
         Unit, verbose_name=_("initiating unit"), on_delete=models.PROTECT, related_name="+"
     )
-    need_noticed_on = models.DateField(_("need for coordination noticed on"))
+    need_noticed_on = models.DateField(
+        _("need for coordination noticed on"), validators=[validate_plausible_date]
+    )
     need_description = models.TextField(_("why coordination is needed"), blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -65,7 +70,7 @@ class Consent(models.Model):
         limit_choices_to={"kind": "guardian"},
     )
     form = models.CharField(_("form"), max_length=10, choices=Form.choices)
-    given_on = models.DateField(_("given on"))
+    given_on = models.DateField(_("given on"), validators=[validate_plausible_date])
     scope = models.TextField(_("scope: which parties may share what"))
     scope_units = models.ManyToManyField(
         Unit, verbose_name=_("parties covered"), blank=True, related_name="+"
@@ -102,9 +107,9 @@ class ConsentRevocation(models.Model):
     """A revocation of a consent: date, by whom, from when; and which parties lose access."""
 
     consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="revocation")
-    revoked_on = models.DateField(_("revoked on"))
+    revoked_on = models.DateField(_("revoked on"), validators=[validate_plausible_date])
     revoked_by_name = models.CharField(_("revoked by"), max_length=200)
-    effective_from = models.DateField(_("effective from"))
+    effective_from = models.DateField(_("effective from"), validators=[validate_plausible_date])
     units = models.ManyToManyField(
         Unit, verbose_name=_("parties that lose access"), related_name="+"
     )
@@ -145,7 +150,7 @@ class Invitation(models.Model):
         blank=True,
         help_text=_("For example staff of the foster home or HVB."),
     )
-    invited_on = models.DateField(_("invited on"))
+    invited_on = models.DateField(_("invited on"), validators=[validate_plausible_date])
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -153,7 +158,9 @@ class Invitation(models.Model):
         _("answer"), max_length=20, choices=Response.choices, default=Response.PENDING
     )
     response_note = models.TextField(_("note"), blank=True)
-    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    responded_at = models.DateTimeField(
+        _("answered at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -187,15 +194,22 @@ class SipMeeting(models.Model):
 
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    scheduled_on = models.DateField(_("date"))
+    scheduled_on = models.DateField(_("date"), validators=[validate_plausible_date])
     scheduled_time = models.TimeField(_("time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     individual_offered_on = models.DateField(
-        _("the child and guardians were offered to take part on"), null=True, blank=True
+        _("the child and guardians were offered to take part on"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    started_at = models.DateTimeField(
+        _("started at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    ended_at = models.DateTimeField(
+        _("ended at"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     child_views = models.TextField(_("the child's views"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -264,7 +278,7 @@ class PlanVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    next_follow_up_on = models.DateField(_("next follow-up"))
+    next_follow_up_on = models.DateField(_("next follow-up"), validators=[validate_plausible_date])
     care_contact_name = models.CharField(_("permanent care contact"), max_length=200, blank=True)
     care_contact_unit = models.ForeignKey(
         Unit,

@@ -90,6 +90,8 @@ def _build_world() -> SimpleNamespace:
     w.clinician = member(bup, Role.CLINICIAN, email="bjorn@bup.example")
     w.signatory = member(gbg_social, Role.MANAGER, email="signatur@gbg.example")
     FinancialMandateFactory(user=w.signatory, principal=goteborg)
+    w.region_signatory = member(bup, Role.MANAGER, email="signatur@bup.example")
+    FinancialMandateFactory(user=w.region_signatory, principal=region)
     w.mdl_caseworker = member(mdl_social, Role.CASEWORKER, email="mats@mdl.example")
 
     # The first child: a planned placement, a SIP and a draft agreement.
@@ -159,6 +161,9 @@ def _build_world() -> SimpleNamespace:
         participants=[
             agreement_services.ParticipantChoice(kind="staff", user=w.caseworker),
             agreement_services.ParticipantChoice(kind="staff", user=w.clinician),
+            # R-MEET-3: a financial mandate for each principal.
+            agreement_services.ParticipantChoice(kind="staff", user=w.signatory),
+            agreement_services.ParticipantChoice(kind="staff", user=w.region_signatory),
         ],
     )
     w.draft = agreement_services.agreement_draft_save(
