@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import (
@@ -15,7 +18,7 @@ from core.forms import (
     ModelForm,
     MonthField,
 )
-from organisations.models import Principal
+from organisations.models import FinancialMandate, Principal
 from sip.models import SipMeeting
 
 from .models import AgreementVersion
@@ -43,17 +46,51 @@ class CostMeetingForm(forms.Form):
         sip_meetings: Any,
         staff: Any,
         family: list[tuple[str, str]],
+        principals: Sequence[Principal] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sip_meeting"].queryset = sip_meetings
+        held = _mandates_held(staff, principals)
         staff_choices = [
-            (f"user:{u.pk}", f"{u.get_full_name() or u.email} – {u.principal_name}") for u in staff
+            (
+                f"user:{u.pk}",
+                " – ".join(
+                    [
+                        u.get_full_name() or u.email,
+                        u.principal_name,
+                        *(
+                            gettext("mandate for %(principal)s") % {"principal": n}
+                            for n in held.get(u.pk, [])
+                        ),
+                    ]
+                ),
+            )
+            for u in staff
         ]
         self.fields["participants"].choices = [
             (_("Staff of the two principals"), staff_choices),
             (_("The child and the family"), family),
         ]
+
+
+def _mandates_held(staff: Any, principals: Sequence[Principal]) -> dict[int, list[str]]:
+    """R-MEET-3: the names of the principals each staff member holds a financial mandate for,
+    valid today, among the meeting's two principals (the meeting needs one for each)."""
+    if not principals:
+        return {}
+    held: dict[int, list[str]] = {}
+    for user_id, name in (
+        FinancialMandate.objects.filter(
+            user__in=[u.pk for u in staff], principal__in=[p.pk for p in principals]
+        )
+        .valid_on(timezone.localdate())
+        .order_by("principal__kind", "principal__name")
+        .values_list("user_id", "principal__name")
+        .distinct()
+    ):
+        held.setdefault(user_id, []).append(name)
+    return held
 
 
 class AgreementVersionForm(ModelForm):

@@ -17,7 +17,8 @@ from domain import agreements as rules
 from domain.deadlines import agreement_review_due
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
-from organisations.models import Membership, Principal, User
+from domain.mandates import Mandate, mandate_is_valid_on
+from organisations.models import FinancialMandate, Membership, Principal, User
 from placements.models import Placement
 from sip.models import Intervention, SipMeeting
 
@@ -61,6 +62,27 @@ def _principal_of_user(user: User, principal_ids: tuple[int, int]) -> int | None
     )
 
 
+def _mandates_of(users: list[User], principal_ids: tuple[int, int]) -> dict[int, list[Mandate]]:
+    """The financial mandates (R-MEET-3) these users hold for the two principals, by user."""
+    held: dict[int, list[Mandate]] = {}
+    for mandate in FinancialMandate.objects.filter(
+        user__in=users, principal_id__in=principal_ids
+    ).order_by("pk"):
+        held.setdefault(mandate.user_id, []).append(mandate.as_rule())
+    return held
+
+
+def _acting_principal(
+    user: User, principal_ids: tuple[int, int], mandates: tuple[Mandate, ...], *, on: date
+) -> int | None:
+    """The principal a participant acts for: the one they hold a financial mandate for on the
+    meeting day (R-MEET-3), else the one they are a member of."""
+    for mandate in mandates:
+        if mandate_is_valid_on(mandate, on=on):
+            return mandate.principal_id
+    return _principal_of_user(user, principal_ids)
+
+
 def _sip_meeting_ref(meeting: SipMeeting) -> rules.MeetingRef:
     return rules.MeetingRef(
         kind="sip", pk=meeting.pk, started_at=meeting.started_at, ended_at=meeting.ended_at
@@ -79,7 +101,8 @@ def cost_meeting_create(
     participants: list[ParticipantChoice],
 ) -> CostMeeting:
     """R-MEET-1: a meeting of its own, after the held SIP meeting; R-MEET-2: staff of the two
-    principals only, never the child, guardians or close persons."""
+    principals only, never the child, guardians or close persons; R-MEET-3: for each principal
+    a participant with a financial mandate valid on the meeting day."""
     municipality, region = principals_of(placement)
     principal_ids = (municipality.pk, region.pk)
     if sip_meeting.sip.child_id != placement.child_id:
@@ -94,13 +117,21 @@ def cost_meeting_create(
         raise RuleViolation(
             "R-MEET-1", _("The meeting must end after it starts."), field="ended_at"
         )
+    meeting_day = timezone.localdate(started_at)
+    users = [c.user for c in participants if c.kind == "staff" and c.user is not None]
+    mandates = _mandates_of(users, principal_ids)
     facts = []
     staff: list[tuple[User, int]] = []
     for choice in participants:
+        own = tuple(mandates.get(choice.user.pk, ())) if choice.user is not None else ()
         principal_id = (
-            _principal_of_user(choice.user, principal_ids) if choice.user is not None else None
+            _acting_principal(choice.user, principal_ids, own, on=meeting_day)
+            if choice.user is not None
+            else None
         )
-        facts.append(rules.CostParticipant(kind=choice.kind, principal_id=principal_id))
+        facts.append(
+            rules.CostParticipant(kind=choice.kind, principal_id=principal_id, mandates=own)
+        )
         if (
             choice.kind == "staff"
             and choice.user is not None
@@ -109,6 +140,7 @@ def cost_meeting_create(
         ):
             staff.append((choice.user, principal_id))
     rules.check_cost_meeting_participants(facts, principal_ids=principal_ids)
+    rules.check_cost_meeting_mandates(facts, principal_ids=principal_ids, on=meeting_day)
     meeting = CostMeeting.objects.create(
         placement=placement,
         sip_meeting=sip_meeting,

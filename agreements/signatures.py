@@ -251,10 +251,12 @@ def agreement_decline(
     if locked.status != rules.AgreementStatus.AWAITING_SIGNATURES:
         raise RuleViolation("R-MEET-3", _("The agreement is not awaiting signatures."))
     signing_rules.check_can_decline(
-        principal_id=principal.pk, mandates=_mandates(user), on=timezone.localdate(), reason=reason
+        principal_id=principal.pk,
+        party_ids=locked.agreement.principal_ids,
+        mandates=_mandates(user),
+        on=timezone.localdate(),
+        reason=reason,
     )
-    if principal.pk not in locked.agreement.principal_ids:
-        raise RuleViolation("R-MEET-3", _("The principal is not a party to the agreement."))
     rules.check_move(rules.AgreementStatus(locked.status), rules.AgreementStatus.DRAFT)
     record = DeclineRecord.objects.create(
         version=locked, principal=principal, user=user, reason=reason

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.audit import audit_record
 from core.forms import add_rule_error
 from core.models import AuditAction
+from core.policy import VIEW, visible
 from core.redirects import redirect_to_next
 from core.viewmixins import PolicyObjectMixin
+from domain import mandates as mandate_rules
 from domain.errors import RuleViolation
-from organisations.models import Principal
+from organisations.models import FinancialMandate, Principal
 
 from . import signatures
 from .models import AgreementVersion, SignedDocument
@@ -102,11 +104,64 @@ def _party_principals(version: AgreementVersion) -> Any:
     return Principal.objects.filter(pk__in=version.agreement.principal_ids)
 
 
+def _mandate_ended_page(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """R-MEET-3: a signatory whose financial mandate for one of the agreement's principals has
+    ended is told so (for which principal, and its last day) instead of a bare 404 — nothing is
+    signed and no form is offered. None (the 404 stands) for anyone who cannot see the
+    agreement or never held a mandate for its principals."""
+    version = (
+        visible(request.user, AgreementVersion, VIEW)
+        .filter(pk=pk)
+        .select_related("agreement__municipality", "agreement__region")
+        .first()
+    )
+    if version is None:
+        return None
+    agreement = version.agreement
+    ended = mandate_rules.ended_mandates(
+        [
+            m.as_rule()
+            for m in FinancialMandate.objects.filter(
+                user=request.user, principal_id__in=agreement.principal_ids
+            )
+        ],
+        principal_ids=agreement.principal_ids,
+        on=timezone.localdate(),
+    )
+    if not ended:
+        return None
+    by_id = {p.pk: p for p in (agreement.municipality, agreement.region)}
+    return render(
+        request,
+        "agreements/sign_mandate_ended.html",
+        {
+            "version": version,
+            "agreement": agreement,
+            "ended": [
+                {"principal": by_id[m.principal_id], "last_day": mandate_rules.last_valid_day(m)}
+                for m in ended
+            ],
+        },
+        status=403,
+    )
+
+
 class SignView(PolicyObjectMixin, View):
     """R-MEET-3: the signatory confirms a one-time code (step-up) and signs for a principal."""
 
     policy_model = AgreementVersion
     policy_action = SIGN
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # Outside the signing scope (the denial is audited): a signatory whose mandate has
+            # ended learns why; everyone else gets the 404.
+            page = _mandate_ended_page(request, kwargs[self.policy_kwarg])
+            if page is None:
+                raise
+            return page
 
     def _render(self, request: HttpRequest, form: SignForm) -> HttpResponse:
         return render(

@@ -83,6 +83,7 @@ class CostMeetingCreateView(PolicyObjectMixin, View):
             ).order_by("-ended_at"),
             staff=_staff_for(placement, principals),
             family=_family_choices(placement),
+            principals=principals,
         )
 
     def _render(self, request: HttpRequest, form: Any) -> HttpResponse:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
+from .mandates import Mandate, mandate_is_valid_on
 
 
 class AgreementStatus(StrEnum):
@@ -45,6 +46,7 @@ FAMILY_KINDS = frozenset({"child", "guardian", "close_person"})
 class CostParticipant:
     kind: str  # "staff" or one of FAMILY_KINDS
     principal_id: int | None  # for staff: the principal they act for
+    mandates: tuple[Mandate, ...] = ()  # for staff: the financial mandates they hold
 
 
 def check_cost_meeting_participants(
@@ -74,6 +76,40 @@ def check_cost_meeting_participants(
         raise RuleViolation(
             "R-MEET-3",
             _("At least one participant from each principal must take part."),
+            field="participants",
+        )
+
+
+def check_cost_meeting_mandates(
+    participants: Iterable[CostParticipant], *, principal_ids: tuple[int, int], on: date
+) -> None:
+    """R-MEET-3: persons with the mandate to make financial decisions take part in the cost
+    meeting, one for each principal: for each of the two principals (municipality, region) at
+    least one staff participant holds a financial mandate for it, valid on the meeting day."""
+    holders = {
+        m.principal_id
+        for p in participants
+        if p.kind == "staff"
+        for m in p.mandates
+        if mandate_is_valid_on(m, on=on)
+    }
+    municipality_id, region_id = principal_ids
+    if municipality_id not in holders:
+        raise RuleViolation(
+            "R-MEET-3",
+            _(
+                "No participant holds a financial mandate for the municipality valid on the "
+                "day of the meeting."
+            ),
+            field="participants",
+        )
+    if region_id not in holders:
+        raise RuleViolation(
+            "R-MEET-3",
+            _(
+                "No participant holds a financial mandate for the region valid on the day of "
+                "the meeting."
+            ),
             field="participants",
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -39,6 +40,19 @@ def mandate_covers(
     if mandate.principal_id != principal_id or not mandate_is_valid_on(mandate, on=on):
         return False
     return mandate.annual_limit is None or annual_amount <= mandate.annual_limit
+
+
+def ended_mandates(
+    mandates: Iterable[Mandate], *, principal_ids: Sequence[int], on: date
+) -> list[Mandate]:
+    """R-MEET-3: the holder's mandates for these principals that ended before ``on`` (latest
+    end first) — but none when one of the holder's mandates for them is valid on the day.
+    A signatory whose mandate has ended is told so instead of being offered to sign."""
+    own = [m for m in mandates if m.principal_id in principal_ids]
+    if any(mandate_is_valid_on(m, on=on) for m in own):
+        return []
+    ended = [m for m in own if (last := last_valid_day(m)) is not None and last < on]
+    return sorted(ended, key=lambda m: last_valid_day(m) or on, reverse=True)
 
 
 def new_mandate_problems(

@@ -30,6 +30,13 @@ def signing_order(*, placing_principal_id: int, other_principal_id: int, order: 
     return [placing_principal_id, other_principal_id]
 
 
+def check_party(*, principal_id: int, party_ids: Sequence[int]) -> None:
+    """R-MEET-3: a signatory signs, or declines, only for one of the agreement's two
+    principals."""
+    if principal_id not in party_ids:
+        raise RuleViolation("R-MEET-3", _("The principal is not a party to the agreement."))
+
+
 def check_can_sign(
     *,
     principal_id: int,
@@ -43,8 +50,7 @@ def check_can_sign(
     """R-MEET-3: only a person with a financial mandate for the principal, valid on the day
     and large enough for the principal's annual amount, signs — one signature per principal,
     in the configured order."""
-    if principal_id not in party_ids:
-        raise RuleViolation("R-MEET-3", _("The principal is not a party to the agreement."))
+    check_party(principal_id=principal_id, party_ids=party_ids)
     if principal_id in signed_principal_ids:
         raise RuleViolation("R-MEET-3", _("The agreement is already signed for this principal."))
     own = [m for m in mandates if m.principal_id == principal_id]
@@ -73,9 +79,16 @@ def check_can_sign(
 
 
 def check_can_decline(
-    *, principal_id: int, mandates: Sequence[Mandate], on: date, reason: str
+    *,
+    principal_id: int,
+    party_ids: Sequence[int],
+    mandates: Sequence[Mandate],
+    on: date,
+    reason: str,
 ) -> None:
-    """A signatory with a valid mandate for the principal may decline, with a reason."""
+    """R-MEET-3: a signatory with a valid mandate for the principal may decline, with a
+    reason — only for a party to the agreement, exactly as for signing (check_party)."""
+    check_party(principal_id=principal_id, party_ids=party_ids)
     if not any(m.principal_id == principal_id and mandate_is_valid_on(m, on=on) for m in mandates):
         raise RuleViolation(
             "R-MEET-3", _("You have no financial mandate for this principal valid today.")

@@ -3,7 +3,8 @@
 A Göteborg child (12, two guardians and an aunt) with a planned HVB placement; a SIP with both
 guardians' consent, BUP Göteborg invited, and its initial meeting held on Tuesday 12 May 2026,
 08:30–09:45 (two interventions: BUP's assessment, Göteborg's HVB). The cost meeting is the same
-afternoon, 13:00–14:00, with the Göteborg caseworker and the BUP clinician. The clock is frozen
+afternoon, 13:00–14:00, with the Göteborg caseworker, the BUP clinician and a signatory with a
+financial mandate for each principal (R-MEET-3). The clock is frozen
 on Friday 15 May 2026, 10:00.
 
 Signing is another issue: ``sign(version, ...)`` sets the fields the signing services would.
@@ -21,9 +22,11 @@ import pytest
 from agreements import services
 from agreements.models import AgreementVersion
 from core.models import AuditEvent
+from organisations.models import Role
 from placements.models import Placement, RelatedPerson
 from sip import services as sip_services
 from sip.models import Consent, Intervention, MeetingParticipant, SipMeeting
+from tests.factories import FinancialMandateFactory, member
 from tests.placements.factories import (
     ChildFactory,
     PlacementFactory,
@@ -223,8 +226,27 @@ def staff(*users) -> list[services.ParticipantChoice]:
 
 
 @pytest.fixture
-def cost_meeting(placement, sip_meeting, gbg_caseworker, bup_clinician):
-    """The cost meeting the same afternoon, 13:00–14:00, with staff of both principals."""
+def gbg_signatory(gbg_social, goteborg):
+    """Socialchef in Göteborg with a financial mandate for Göteborg in 2026 (R-MEET-3)."""
+    user = member(gbg_social, Role.MANAGER, email="signatur@gbg.example", first_name="Sara")
+    FinancialMandateFactory(user=user, principal=goteborg)
+    return user
+
+
+@pytest.fixture
+def bup_signatory(bup, region):
+    """Verksamhetschef at BUP with a financial mandate for the region in 2026 (R-MEET-3)."""
+    user = member(bup, Role.MANAGER, email="signatur@bup.example", first_name="Rolf")
+    FinancialMandateFactory(user=user, principal=region)
+    return user
+
+
+@pytest.fixture
+def cost_meeting(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory
+):
+    """The cost meeting the same afternoon, 13:00–14:00, with staff of both principals, among
+    them a signatory with a financial mandate for each (R-MEET-3)."""
     return services.cost_meeting_create(
         user=gbg_caseworker,
         placement=placement,
@@ -232,7 +254,7 @@ def cost_meeting(placement, sip_meeting, gbg_caseworker, bup_clinician):
         started_at=at(HELD_ON, 13),
         ended_at=at(HELD_ON, 14),
         place="Stadshuset",
-        participants=staff(gbg_caseworker, bup_clinician),
+        participants=staff(gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory),
     )
 
 

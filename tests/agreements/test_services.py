@@ -34,7 +34,7 @@ from tests.agreements.conftest import (
     staff,
     version_data,
 )
-from tests.factories import UserFactory
+from tests.factories import FinancialMandateFactory, UserFactory
 from tests.placements.factories import ChildFactory, PlacementFactory
 from tests.sip.factories import SipFactory, SipMeetingFactory
 
@@ -74,13 +74,21 @@ def _nothing_stored(audit) -> None:
 
 
 def test_a_cost_meeting_with_staff_of_both_principals_is_stored_with_an_audit_row(
-    placement, sip_meeting, gbg_caseworker, bup_clinician, goteborg, region, audit
+    placement,
+    sip_meeting,
+    gbg_caseworker,
+    bup_clinician,
+    gbg_signatory,
+    bup_signatory,
+    goteborg,
+    region,
+    audit,
 ):
     meeting = _create_meeting(
         placement,
         sip_meeting,
         gbg_caseworker,
-        staff(gbg_caseworker, bup_clinician),
+        staff(gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory),
         ended_at=at(HELD_ON, 14),
     )
 
@@ -89,6 +97,8 @@ def test_a_cost_meeting_with_staff_of_both_principals_is_stored_with_an_audit_ro
     assert set(meeting.participant_rows.values_list("user_id", "principal_id")) == {
         (gbg_caseworker.pk, goteborg.pk),
         (bup_clinician.pk, region.pk),
+        (gbg_signatory.pk, goteborg.pk),
+        (bup_signatory.pk, region.pk),
     }
     [event] = audit.new()
     assert event.action == AuditAction.CREATE
@@ -98,16 +108,93 @@ def test_a_cost_meeting_with_staff_of_both_principals_is_stored_with_an_audit_ro
 
 
 def test_a_participant_chosen_twice_is_stored_once(
-    placement, sip_meeting, gbg_caseworker, bup_clinician
+    placement, sip_meeting, gbg_caseworker, gbg_signatory, bup_signatory
 ):
     meeting = _create_meeting(
         placement,
         sip_meeting,
         gbg_caseworker,
-        staff(gbg_caseworker, bup_clinician, gbg_caseworker),
+        staff(gbg_signatory, bup_signatory, gbg_signatory),
     )
 
     assert meeting.participant_rows.count() == 2
+
+
+# R-MEET-3: a participant with a financial mandate for each principal, valid on the meeting day.
+
+NO_MUNICIPAL_MANDATE = (
+    "No participant holds a financial mandate for the municipality valid on the day of the meeting."
+)
+NO_REGION_MANDATE = (
+    "No participant holds a financial mandate for the region valid on the day of the meeting."
+)
+
+
+def test_r_meet_3_a_cost_meeting_without_any_mandate_holder_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, audit
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement, sip_meeting, gbg_caseworker, staff(gbg_caseworker, bup_clinician)
+        )
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-3", "participants")
+    assert exc.value.message == NO_MUNICIPAL_MANDATE
+    _nothing_stored(audit)
+
+
+def test_r_meet_3_a_cost_meeting_without_a_mandate_holder_for_the_region_is_refused(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, gbg_signatory, audit
+):
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(placement, sip_meeting, gbg_caseworker, staff(gbg_signatory, bup_clinician))
+
+    assert (exc.value.rule, exc.value.message) == ("R-MEET-3", NO_REGION_MANDATE)
+    _nothing_stored(audit)
+
+
+@pytest.mark.parametrize(
+    ("last_day", "stored"),
+    [(HELD_ON - timedelta(days=1), False), (HELD_ON, True)],
+    ids=["ended-the-day-before", "ends-on-the-meeting-day"],
+)
+def test_r_meet_3_the_mandate_must_be_valid_on_the_meeting_day(
+    placement, sip_meeting, gbg_caseworker, gbg_signatory, bup_signatory, audit, last_day, stored
+):
+    mandate = bup_signatory.mandates.get()
+    mandate.ended_on = last_day
+    mandate.save()
+    audit.mark()
+    participants = staff(gbg_signatory, bup_signatory)
+
+    if stored:
+        meeting = _create_meeting(placement, sip_meeting, gbg_caseworker, participants)
+        assert meeting.participant_rows.count() == 2
+    else:
+        with pytest.raises(RuleViolation) as exc:
+            _create_meeting(placement, sip_meeting, gbg_caseworker, participants)
+        assert (exc.value.rule, exc.value.message) == ("R-MEET-3", NO_REGION_MANDATE)
+        _nothing_stored(audit)
+
+
+def test_r_meet_3_a_mandate_for_a_third_principal_does_not_count(
+    placement, sip_meeting, gbg_caseworker, bup_signatory, molndal, audit
+):
+    """A Göteborg caseworker who also holds a mandate for Mölndal cannot decide for Göteborg."""
+    FinancialMandateFactory(user=gbg_caseworker, principal=molndal)
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement, sip_meeting, gbg_caseworker, staff(gbg_caseworker, bup_signatory)
+        )
+
+    assert (exc.value.rule, exc.value.message) == ("R-MEET-3", NO_MUNICIPAL_MANDATE)
+    _nothing_stored(audit)
 
 
 @pytest.mark.parametrize("kind", ["child", "guardian", "close_person"])
@@ -220,13 +307,13 @@ def test_r_meet_1_a_cost_meeting_before_the_sip_meeting_ended_is_refused(
     ids=["one-minute-after", "same-day-later", "another-day"],
 )
 def test_r_meet_1_a_cost_meeting_after_the_sip_meeting_ended_is_stored(
-    placement, sip_meeting, gbg_caseworker, bup_clinician, started_at
+    placement, sip_meeting, gbg_caseworker, gbg_signatory, bup_signatory, started_at
 ):
     meeting = _create_meeting(
         placement,
         sip_meeting,
         gbg_caseworker,
-        staff(gbg_caseworker, bup_clinician),
+        staff(gbg_signatory, bup_signatory),
         started_at=started_at,
     )
 

@@ -91,12 +91,57 @@ def test_the_form_offers_staff_of_both_principals_and_the_family_but_not_other_m
     assert f"user:{mdl_caseworker.pk}" not in values
 
 
-def test_a_cost_meeting_with_staff_of_both_principals_is_stored(
-    meeting_page, placement, sip_meeting, gbg_caseworker, bup_clinician, audit
+def test_r_meet_3_the_form_marks_who_holds_a_financial_mandate_for_which_principal(
+    meeting_page, placement, gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory
+):
+    response = meeting_page.get(_meeting_url(placement))
+
+    field = response.context["form"].fields["participants"]
+    labels = {value: str(label) for _group, options in field.choices for value, label in options}
+    assert labels[f"user:{gbg_signatory.pk}"].endswith(" – mandat för Göteborg")
+    assert labels[f"user:{bup_signatory.pk}"].endswith(" – mandat för Västra Götalandsregionen")
+    assert "mandat" not in labels[f"user:{gbg_caseworker.pk}"]
+    assert "mandat" not in labels[f"user:{bup_clinician.pk}"]
+
+
+def test_r_meet_3_a_cost_meeting_without_a_mandate_holder_is_refused_in_swedish(
+    meeting_page, placement, sip_meeting, gbg_caseworker, bup_clinician, bup_signatory, audit
 ):
     response = meeting_page.post(
         _meeting_url(placement),
-        _meeting_post(sip_meeting, f"user:{gbg_caseworker.pk}", f"user:{bup_clinician.pk}"),
+        _meeting_post(
+            sip_meeting,
+            f"user:{gbg_caseworker.pk}",
+            f"user:{bup_clinician.pk}",
+            f"user:{bup_signatory.pk}",
+        ),
+    )
+
+    _assert_meeting_refused(response, audit)
+    assert response.context["form"].errors["participants"] == [
+        "Ingen deltagare har ett ekonomiskt mandat för kommunen som gäller på mötesdagen."
+    ]
+
+
+def test_a_cost_meeting_with_staff_of_both_principals_is_stored(
+    meeting_page,
+    placement,
+    sip_meeting,
+    gbg_caseworker,
+    bup_clinician,
+    gbg_signatory,
+    bup_signatory,
+    audit,
+):
+    response = meeting_page.post(
+        _meeting_url(placement),
+        _meeting_post(
+            sip_meeting,
+            f"user:{gbg_caseworker.pk}",
+            f"user:{bup_clinician.pk}",
+            f"user:{gbg_signatory.pk}",
+            f"user:{bup_signatory.pk}",
+        ),
     )
 
     meeting = CostMeeting.objects.get()
@@ -108,6 +153,8 @@ def test_a_cost_meeting_with_staff_of_both_principals_is_stored(
     assert set(meeting.participant_rows.values_list("user_id", flat=True)) == {
         gbg_caseworker.pk,
         bup_clinician.pk,
+        gbg_signatory.pk,
+        bup_signatory.pk,
     }
     assert [e.action for e in audit.new()] == [AuditAction.CREATE]
 
@@ -250,14 +297,14 @@ def test_r_meet_1_a_cost_meeting_dated_before_the_sip_meeting_ended_is_refused(
 
 
 def test_r_meet_1_one_minute_after_the_sip_meeting_ended_is_allowed(
-    meeting_page, placement, sip_meeting, gbg_caseworker, bup_clinician
+    meeting_page, placement, sip_meeting, gbg_signatory, bup_signatory
 ):
     response = meeting_page.post(
         _meeting_url(placement),
         _meeting_post(
             sip_meeting,
-            f"user:{gbg_caseworker.pk}",
-            f"user:{bup_clinician.pk}",
+            f"user:{gbg_signatory.pk}",
+            f"user:{bup_signatory.pk}",
             started_at=at(HELD_ON, 9, 46),
         ),
     )
@@ -802,16 +849,16 @@ def test_cost_meeting_participants_from_the_region_see_the_agreement(
 
 
 def test_a_participant_posted_twice_is_stored_once(
-    meeting_page, placement, sip_meeting, gbg_caseworker, bup_clinician
+    meeting_page, placement, sip_meeting, gbg_signatory, bup_signatory
 ):
     """A forged request repeating a participant must not end in a server error."""
     response = meeting_page.post(
         _meeting_url(placement),
         _meeting_post(
             sip_meeting,
-            f"user:{gbg_caseworker.pk}",
-            f"user:{bup_clinician.pk}",
-            f"user:{gbg_caseworker.pk}",
+            f"user:{gbg_signatory.pk}",
+            f"user:{bup_signatory.pk}",
+            f"user:{gbg_signatory.pk}",
         ),
     )
 

@@ -5,6 +5,7 @@
 - R-MEET-1: the SIP meeting and the cost meeting are two different meetings, the cost meeting
   starting after the held SIP meeting ended;
 - R-MEET-2 (and R-MEET-3's "one from each principal"): staff of the two principals only;
+- R-MEET-3: for each principal a participant with a financial mandate valid on the meeting day;
 - R-PLAC-3 / R-COST-4: from when a version applies;
 - R-COST-2 / R-COST-3: the split, and when the standard split is offered.
 
@@ -26,6 +27,7 @@ from domain.agreements import (
     CostParticipant,
     MeetingRef,
     SplitMethod,
+    check_cost_meeting_mandates,
     check_cost_meeting_participants,
     check_move,
     check_new_version_date,
@@ -36,6 +38,7 @@ from domain.agreements import (
     standard_split_offered,
 )
 from domain.errors import RuleViolation
+from domain.mandates import Mandate
 from domain.rulesets import VASTRA_GOTALAND
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -270,6 +273,101 @@ def test_r_meet_2_one_participant_from_each_principal_is_required(participants):
 
 def test_r_meet_2_participants_may_be_any_iterable():
     check_cost_meeting_participants(iter(BOTH), principal_ids=PRINCIPALS)
+
+
+# --- R-MEET-3: a financial mandate for each principal in the cost meeting ---------------------
+
+MEETING_DAY = date(2026, 5, 12)
+
+
+def holder(
+    principal_id: int,
+    *,
+    valid_from: date = date(2026, 1, 1),
+    valid_until: date | None = None,
+    ended_on: date | None = None,
+    acting_for: int | None = None,
+) -> CostParticipant:
+    """Staff acting for ``acting_for`` (default: the mandate's principal) with one mandate."""
+    mandate = Mandate(
+        principal_id=principal_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        ended_on=ended_on,
+        annual_limit=None,
+    )
+    return CostParticipant(
+        kind="staff",
+        principal_id=principal_id if acting_for is None else acting_for,
+        mandates=(mandate,),
+    )
+
+
+def test_r_meet_3_a_mandate_holder_for_each_principal_may_meet():
+    check_cost_meeting_mandates(
+        [*BOTH, holder(MUNICIPALITY), holder(REGION)], principal_ids=PRINCIPALS, on=MEETING_DAY
+    )
+
+
+@pytest.mark.parametrize(
+    ("participants", "missing"),
+    [
+        (BOTH, "municipality"),
+        ([*BOTH, holder(REGION)], "municipality"),
+        ([*BOTH, holder(MUNICIPALITY)], "region"),
+        ([*BOTH, holder(MUNICIPALITY), holder(OTHER_MUNICIPALITY)], "region"),
+        # A family member can hold no mandate that counts (R-MEET-2 refuses them anyway).
+        (
+            [
+                *BOTH,
+                holder(MUNICIPALITY),
+                CostParticipant(
+                    kind="guardian", principal_id=None, mandates=holder(REGION).mandates
+                ),
+            ],
+            "region",
+        ),
+    ],
+    ids=["nobody", "only-region", "only-municipality", "third-principal", "not-staff"],
+)
+def test_r_meet_3_a_cost_meeting_needs_a_mandate_holder_for_each_principal(participants, missing):
+    with pytest.raises(RuleViolation) as exc:
+        check_cost_meeting_mandates(participants, principal_ids=PRINCIPALS, on=MEETING_DAY)
+
+    assert (exc.value.rule, exc.value.field) == ("R-MEET-3", "participants")
+    assert f"financial mandate for the {missing} valid on the day of the meeting" in (
+        exc.value.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("mandate", "valid"),
+    [
+        ({"valid_from": MEETING_DAY}, True),
+        ({"valid_from": MEETING_DAY + timedelta(days=1)}, False),
+        ({"valid_until": MEETING_DAY}, True),
+        ({"valid_until": MEETING_DAY - timedelta(days=1)}, False),
+        ({"ended_on": MEETING_DAY}, True),
+        ({"ended_on": MEETING_DAY - timedelta(days=1)}, False),
+    ],
+    ids=[
+        "starts-that-day",
+        "starts-the-day-after",
+        "lasts-until-that-day",
+        "lasted-until-the-day-before",
+        "ended-that-day",
+        "ended-the-day-before",
+    ],
+)
+def test_r_meet_3_the_mandate_is_valid_on_the_meeting_day(mandate, valid):
+    participants = [holder(MUNICIPALITY), holder(REGION, **mandate)]
+
+    if valid:
+        check_cost_meeting_mandates(participants, principal_ids=PRINCIPALS, on=MEETING_DAY)
+    else:
+        with pytest.raises(RuleViolation, match="for the region") as exc:
+            check_cost_meeting_mandates(participants, principal_ids=PRINCIPALS, on=MEETING_DAY)
+        assert exc.value.rule == "R-MEET-3"
 
 
 # --- R-PLAC-3 / R-COST-4: effective from ----------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from domain.mandates import (
     Mandate,
+    ended_mandates,
     last_valid_day,
     mandate_covers,
     mandate_is_valid_on,
@@ -160,3 +161,46 @@ def test_r_meet_3_a_mandate_of_a_single_day_is_allowed():
         annual_limit=None,
         holder_works_for_principal=True,
     )
+
+
+# R-MEET-3 on the signing page: whose mandate for the agreement's principals has ended.
+
+REGION = 3
+PARTIES = (GOTEBORG, REGION)
+ON = date(2026, 6, 15)
+
+
+def held(principal_id: int, **dates: date | None) -> Mandate:
+    values: dict[str, date | None] = {"valid_from": FIRST, "valid_until": LAST, "ended_on": None}
+    values |= dates
+    return Mandate(principal_id=principal_id, annual_limit=None, **values)  # type: ignore[arg-type]
+
+
+def test_r_meet_3_a_mandate_ended_the_day_before_is_reported_with_its_last_day():
+    ended = held(GOTEBORG, ended_on=ON - DAY)
+
+    assert ended_mandates([ended], principal_ids=PARTIES, on=ON) == [ended]
+    assert last_valid_day(ended) == ON - DAY
+
+
+def test_r_meet_3_a_mandate_valid_on_the_day_is_not_ended():
+    assert ended_mandates([held(GOTEBORG, ended_on=ON)], principal_ids=PARTIES, on=ON) == []
+
+
+def test_r_meet_3_nothing_has_ended_while_another_mandate_for_a_party_is_valid():
+    mandates = [held(GOTEBORG, valid_until=ON - DAY), held(REGION)]
+
+    assert ended_mandates(mandates, principal_ids=PARTIES, on=ON) == []
+
+
+def test_r_meet_3_mandates_for_other_principals_and_future_mandates_do_not_count():
+    mandates = [held(MOLNDAL, ended_on=ON - DAY), held(GOTEBORG, valid_from=ON + DAY)]
+
+    assert ended_mandates(mandates, principal_ids=PARTIES, on=ON) == []
+
+
+def test_r_meet_3_ended_mandates_come_latest_end_first():
+    older = held(REGION, valid_until=ON - 10 * DAY)
+    newer = held(GOTEBORG, ended_on=ON - DAY)
+
+    assert ended_mandates([older, newer], principal_ids=PARTIES, on=ON) == [newer, older]

@@ -206,14 +206,24 @@ def test_a_principal_signs_only_once():
 
 def test_a_signatory_with_a_valid_mandate_may_decline_with_a_reason():
     check_can_decline(
-        principal_id=REGION, mandates=[mandate(REGION)], on=TODAY, reason="Fel belopp för BUP."
+        principal_id=REGION,
+        party_ids=PARTIES,
+        mandates=[mandate(REGION)],
+        on=TODAY,
+        reason="Fel belopp för BUP.",
     )
 
 
 @pytest.mark.parametrize("reason", ["", "   \n"])
 def test_declining_without_a_reason_is_refused(reason):
     with pytest.raises(RuleViolation) as refused:
-        check_can_decline(principal_id=REGION, mandates=[mandate(REGION)], on=TODAY, reason=reason)
+        check_can_decline(
+            principal_id=REGION,
+            party_ids=PARTIES,
+            mandates=[mandate(REGION)],
+            on=TODAY,
+            reason=reason,
+        )
 
     assert refused.value.field == "reason"
     assert refused.value.message == "Give a reason for declining."
@@ -223,7 +233,27 @@ def test_declining_without_a_valid_mandate_is_refused():
     with pytest.raises(RuleViolation, match="no financial mandate"):
         check_can_decline(
             principal_id=REGION,
+            party_ids=PARTIES,
             mandates=[mandate(REGION, valid_until=TODAY - timedelta(days=1)), mandate()],
             on=TODAY,
             reason="Fel belopp.",
         )
+
+
+def test_r_meet_3_declining_for_a_principal_that_is_not_a_party_is_refused_like_signing():
+    """R-MEET-3: a valid mandate for a third principal gives no say over this agreement; the
+    refusal is the very one signing gives."""
+    with pytest.raises(RuleViolation) as declined:
+        check_can_decline(
+            principal_id=OTHER_MUNICIPALITY,
+            party_ids=PARTIES,
+            mandates=[mandate(OTHER_MUNICIPALITY)],
+            on=TODAY,
+            reason="Fel kommun.",
+        )
+    with pytest.raises(RuleViolation) as signed:
+        can_sign(principal_id=OTHER_MUNICIPALITY, mandates=[mandate(OTHER_MUNICIPALITY)])
+
+    assert declined.value.rule == signed.value.rule == "R-MEET-3"
+    assert declined.value.message == signed.value.message
+    assert declined.value.message == "The principal is not a party to the agreement."

@@ -301,6 +301,30 @@ def test_a_decline_without_a_mandate_is_refused(awaiting, gbg_caseworker, gotebo
     assert not DeclineRecord.objects.exists()
 
 
+def test_r_meet_3_declining_for_a_principal_that_is_not_a_party_is_refused_like_signing(
+    awaiting, sign, signatory, molndal
+):
+    """R-MEET-3: a valid mandate for Mölndal gives no say over Göteborg's agreement, neither to
+    sign nor to decline it (domain.signing.check_party)."""
+    molndal_signatory = signatory(molndal)
+
+    with pytest.raises(RuleViolation) as declined:
+        signatures.agreement_decline(
+            user=molndal_signatory, version=awaiting, principal=molndal, reason="Fel kommun."
+        )
+    with pytest.raises(RuleViolation) as signed:
+        sign(molndal_signatory, awaiting, molndal)
+
+    assert declined.value.rule == signed.value.rule == "R-MEET-3"
+    assert (
+        declined.value.message
+        == signed.value.message
+        == ("The principal is not a party to the agreement.")
+    )
+    assert not DeclineRecord.objects.exists()
+    assert_nothing_signed(awaiting, status="awaiting_signatures")
+
+
 def test_after_a_decline_and_a_new_sending_a_new_round_is_signed_fully(
     awaiting, sign, gbg_caseworker, municipal_signatory, region_signatory, goteborg, region
 ):
