@@ -13,6 +13,7 @@ from organisations.models import FinancialMandate, Role
 
 from .forms import EmailAuthenticationForm
 from .policy import actor_for, units_acted_for
+from .redirects import is_safe_next_url
 
 
 class StartView(TemplateView):
@@ -43,3 +44,10 @@ START_PANELS: list[Any] = []
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """Only a path on this site (``core.redirects``); else the start page."""
+        target = self.request.POST.get(
+            self.redirect_field_name, self.request.GET.get(self.redirect_field_name, "")
+        )
+        return target if is_safe_next_url(self.request, target) else ""

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from agreements.models import JointReview
 from placements.models import Placement
 from sip.models import Sip
+from tests.factories import TEST_PASSWORD
 from tests.signing.conftest import MUNICIPAL_TOTP_KEY, token_for
 
 DATE_RANGE = "Ange ett datum mellan 1900-01-01 och 2100-12-31."
@@ -187,3 +188,22 @@ def test_the_step_up_never_fails_and_never_leaves_the_site(w, client_for, device
     assert response.status_code == 302
     location = response["Location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/placeringar/", "/placeringar/"),
+        ("placeringar", "/"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+    ],
+)
+def test_signing_in_follows_only_a_path_on_the_site(w, client, target, location):
+    response = client.post(
+        f"{reverse('login')}?{urlencode({'next': target})}",
+        {"username": w.caseworker.email, "password": TEST_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == location
