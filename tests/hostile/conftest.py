@@ -201,6 +201,14 @@ def _build_world() -> SimpleNamespace:
     third.save()
     w.awaiting = agreement_services.agreement_send_for_signature(user=w.caseworker, version=third)
 
+    # The fourth child: an acute placement, planned (it may start before any agreement).
+    w.child4 = ChildFactory(
+        home_municipality=goteborg, responsible_unit=gbg_social, created_by=w.caseworker
+    )
+    w.acute = PlacementFactory(
+        child=w.child4, caseworker=w.caseworker, is_acute=True, planned_start=TODAY
+    )
+
     # Mölndal's own child and placement: ids to forge.
     w.mdl_child = ChildFactory(
         home_municipality=molndal, responsible_unit=mdl_social, created_by=w.mdl_caseworker
