@@ -368,31 +368,34 @@ def agreement_send_for_signature(*, user: User, version: AgreementVersion) -> Ag
 
 
 def annual_amount(version: AgreementVersion, principal: Principal, *, rule_set: Any) -> Decimal:
-    """The principal's yearly cost under the version (for the mandate's amount limit)."""
-    from domain.money import standard_split, to_ore
-
+    """The principal's yearly amount under the version, checked against its signatory's
+    mandate limit (R-MEET-3); the rule is domain.agreements.annual_amounts."""
     placement = version.agreement.placement
-    yearly_cost = to_ore(placement.cost_per_day * 365)
-    if version.split_method == rules.SplitMethod.STANDARD:
-        region_part, _municipality = standard_split(
-            yearly_cost, region_share=rule_set.standard_region_share
-        )
-    elif version.split_method == rules.SplitMethod.PERCENT:
-        region_part = to_ore(yearly_cost * (version.region_percent or 0) / 100)
-    else:
-        region_part = min(yearly_cost, to_ore((version.region_amount_per_month or 0) * 12))
-    placement_part = (
-        region_part if principal.kind == Principal.Kind.REGION else yearly_cost - region_part
+    lines = list(version.lines.all())
+    amounts = rules.annual_amounts(
+        cost_per_day=placement.cost_per_day,
+        method=rules.SplitMethod(version.split_method),
+        region_percent=version.region_percent,
+        region_amount_per_month=version.region_amount_per_month,
+        standard_share=rule_set.standard_region_share,
+        municipality_lines_per_month=[
+            line.amount_per_month
+            for line in lines
+            if line.amount_per_month is not None
+            and line.responsible_principal_id == version.agreement.municipality_id
+        ],
+        region_lines_per_month=[
+            line.amount_per_month
+            for line in lines
+            if line.amount_per_month is not None
+            and line.responsible_principal_id == version.agreement.region_id
+        ],
     )
-    lines = sum(
-        (
-            to_ore((line.amount_per_month or 0) * 12)
-            for line in version.lines.all()
-            if line.responsible_principal_id == principal.pk
-        ),
-        Decimal(0),
-    )
-    return placement_part + lines
+    if principal.pk == version.agreement.region_id:
+        return amounts.region
+    if principal.pk == version.agreement.municipality_id:
+        return amounts.municipality
+    return Decimal("0.00")  # not a party: it bears nothing under this agreement
 
 
 def review_on_for(version: AgreementVersion, *, effective: date, rule_set: Any) -> date:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
 from .mandates import Mandate, mandate_is_valid_on
+from .money import standard_split, to_ore
 
 
 class AgreementStatus(StrEnum):
@@ -265,4 +266,66 @@ def check_split(
             "R-COST-2",
             _("Enter the region's part in kronor per month."),
             field="region_amount_per_month",
+        )
+
+
+# --- the annual amounts a mandate's limit is checked against ----------------------------------
+
+DAYS_PER_YEAR = 365
+MONTHS_PER_YEAR = 12
+
+
+@dataclass(frozen=True)
+class AnnualAmounts:
+    municipality: Decimal
+    region: Decimal
+
+
+def annual_amounts(
+    *,
+    cost_per_day: Decimal,
+    method: SplitMethod,
+    region_percent: Decimal | None,
+    region_amount_per_month: Decimal | None,
+    standard_share: Decimal,
+    municipality_lines_per_month: Iterable[Decimal] = (),
+    region_lines_per_month: Iterable[Decimal] = (),
+) -> AnnualAmounts:
+    """R-MEET-3: each principal's yearly amount under a version — what the annual limit of its
+    signatory's financial mandate is checked against.
+
+    The placement's yearly cost, ``to_ore(cost_per_day × 365)``, is split as agreed (R-COST-2,
+    R-COST-3): the standard split gives the region the rule set's share; a percent split gives
+    the region ``region_percent / 100`` of the yearly cost (a percent, 0–100, never a
+    fraction); a split in kronor gives the region ``region_amount_per_month × 12``, at most the
+    yearly cost. The region's part is rounded half-up to öre exactly (domain.money, as in the
+    monthly statements) and the municipality bears the rest, so the two parts sum to the
+    yearly cost whatever the active decimal context. Each principal's own intervention lines
+    (R-COST-1) add ``amount per month × 12``."""
+    check_split(
+        method=method,
+        region_percent=region_percent,
+        region_amount_per_month=region_amount_per_month,
+        standard_allowed=True,
+    )
+    with localcontext() as ctx:
+        ctx.prec = 60  # every product below is exact: no öre lost to a narrow context
+        yearly = to_ore(cost_per_day * DAYS_PER_YEAR)
+        if method == SplitMethod.STANDARD:
+            region_part, _rest = standard_split(yearly, region_share=standard_share)
+        elif method == SplitMethod.PERCENT:
+            assert region_percent is not None  # checked by check_split
+            region_part, _rest = standard_split(yearly, region_share=region_percent.scaleb(-2))
+        else:
+            assert region_amount_per_month is not None  # checked by check_split
+            region_part = min(yearly, to_ore(region_amount_per_month * MONTHS_PER_YEAR))
+        municipality_lines = sum(
+            (to_ore(a * MONTHS_PER_YEAR) for a in municipality_lines_per_month), Decimal("0.00")
+        )
+        region_lines = sum(
+            (to_ore(a * MONTHS_PER_YEAR) for a in region_lines_per_month), Decimal("0.00")
+        )
+        return AnnualAmounts(
+            municipality=yearly - region_part + municipality_lines,
+            region=region_part + region_lines,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +27,7 @@ from domain.agreements import (
     CostParticipant,
     MeetingRef,
     SplitMethod,
+    annual_amounts,
     check_cost_meeting_mandates,
     check_cost_meeting_participants,
     check_move,
@@ -560,3 +561,90 @@ def test_the_amount_split_has_no_percent():
         )
         is None
     )
+
+
+# --- R-MEET-3: the annual amounts a mandate's limit is checked against -------------------------
+# 3 200 kr a day × 365 = 1 168 000,00 kr a year; the region's own line 4 500 kr a month
+# (54 000,00 a year), the municipality's own line 1 000 kr a month (12 000,00 a year).
+
+COST_PER_DAY = Decimal("3200.00")
+THIRD = VASTRA_GOTALAND.standard_region_share
+
+
+def amounts(method: SplitMethod, *, percent=None, per_month=None, lines=True):
+    return annual_amounts(
+        cost_per_day=COST_PER_DAY,
+        method=method,
+        region_percent=percent,
+        region_amount_per_month=per_month,
+        standard_share=THIRD,
+        municipality_lines_per_month=[Decimal("1000.00")] if lines else [],
+        region_lines_per_month=[Decimal("4500.00")] if lines else [],
+    )
+
+
+def test_r_meet_3_annual_amounts_of_the_standard_split():
+    """Region 1 168 000 / 3 = 389 333,333… → 389 333,33 + 54 000; municipality 778 666,67 +
+    12 000."""
+    result = amounts(SplitMethod.STANDARD)
+
+    assert (result.municipality, result.region) == (Decimal("790666.67"), Decimal("443333.33"))
+
+
+@pytest.mark.parametrize(
+    ("percent", "municipality", "region"),
+    [
+        # 25 % of 1 168 000 = 292 000; municipality 876 000 (+ the lines).
+        (Decimal(25), Decimal("888000.00"), Decimal("346000.00")),
+        # 33,333 % of 1 168 000 = 389 329,44; municipality 778 670,56.
+        (Decimal("33.333"), Decimal("790670.56"), Decimal("443329.44")),
+        # 12,345 % of 1 168 000 = 144 189,60; municipality 1 023 810,40.
+        (Decimal("12.345"), Decimal("1035810.40"), Decimal("198189.60")),
+        (Decimal(0), Decimal("1180000.00"), Decimal("54000.00")),
+        (Decimal(100), Decimal("12000.00"), Decimal("1222000.00")),
+    ],
+)
+def test_r_meet_3_annual_amounts_of_a_percent_split(percent, municipality, region):
+    """The region's percent is of the yearly cost, 0–100 (not a fraction)."""
+    result = amounts(SplitMethod.PERCENT, percent=percent)
+
+    assert (result.municipality, result.region) == (municipality, region)
+
+
+@pytest.mark.parametrize(
+    ("per_month", "municipality", "region"),
+    [
+        # 20 000 a month = 240 000 a year; municipality 1 168 000 − 240 000 = 928 000.
+        (Decimal("20000.00"), Decimal("940000.00"), Decimal("294000.00")),
+        # 12 345,67 a month = 148 148,04 a year; municipality 1 019 851,96.
+        (Decimal("12345.67"), Decimal("1031851.96"), Decimal("202148.04")),
+        # More than the placement costs: the region bears at most the whole yearly cost.
+        (Decimal("100000.00"), Decimal("12000.00"), Decimal("1222000.00")),
+    ],
+)
+def test_r_meet_3_annual_amounts_of_a_split_in_kronor(per_month, municipality, region):
+    result = amounts(SplitMethod.AMOUNT, per_month=per_month)
+
+    assert (result.municipality, result.region) == (municipality, region)
+
+
+def test_r_meet_3_a_percent_split_does_not_depend_on_the_decimal_context():
+    """A narrow active context must not round 1 168 000 × 33,333 % to 389 329."""
+    with localcontext() as ctx:
+        ctx.prec = 6
+        result = amounts(SplitMethod.PERCENT, percent=Decimal("33.333"), lines=False)
+
+    assert (result.municipality, result.region) == (Decimal("778670.56"), Decimal("389329.44"))
+
+
+@pytest.mark.parametrize(
+    ("method", "percent", "per_month"),
+    [(SplitMethod.PERCENT, None, None), (SplitMethod.PERCENT, Decimal("100.5"), None)],
+)
+def test_r_meet_3_a_percent_split_without_a_valid_percent_has_no_annual_amount(
+    method, percent, per_month
+):
+    with pytest.raises(RuleViolation) as exc:
+        amounts(method, percent=percent, per_month=per_month)
+
+    assert exc.value.rule == "R-COST-2"
