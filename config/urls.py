@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.views import LoginView, StartView
+from organisations.views_totp import AuthenticatorEnrolView
 
 admin.site.site_header = admin.site.site_title = "Placeringar – administration"
 
@@ -36,6 +37,13 @@ account_patterns = [
         "losenord/aterstall/klart/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Registering the authenticator app for signing (the step-up itself is the agreements
+    # app's /tvastegsverifiering/).
+    path(
+        "autentiseringsapp/",
+        AuthenticatorEnrolView.as_view(),
+        name="authenticator_enrol",
     ),
 ]
 

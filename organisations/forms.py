@@ -65,3 +65,32 @@ class AdminSignInForm(AdminAuthenticationForm):
         **AdminAuthenticationForm.error_messages,
         "invalid_login": INVALID_STAFF_LOGIN,
     }
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    """Confirming a new authenticator app (organisations.views_totp): the password again (a
+    session left open must not be enough to enrol a device) and a current one-time code."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label=_("One-time code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("The password is not correct. Enter the password you sign in with."),
+                code="password_incorrect",
+            )
+        return password
