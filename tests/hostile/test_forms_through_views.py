@@ -91,6 +91,8 @@ def _placement_fields(w: Any) -> dict[str, Any]:
         "wishes": TEXT,
         "schooling": TEXT,
         "responsibilities": TEXT,
+        "municipality_provision": choice(Placement.Provision.values),
+        "region_provision": choice(Placement.Provision.values),
         "power_of_attorney_scope": TEXT,
         "power_of_attorney_issued_on": DATE,
         "care_contact_name": TEXT,
@@ -547,6 +549,9 @@ def _valid_placement(w: Any) -> dict[str, Any]:
         "goal": "Trygg vardag.",
         "wishes": "Bo nära skolan.",
         "schooling": "Går kvar i sin skola.",
+        "responsibilities": "Kommunen: boende. Regionen: BUP.",
+        "municipality_provision": Placement.Provision.OTHER_PARTY,
+        "region_provision": Placement.Provision.ITSELF,
     }
 
 

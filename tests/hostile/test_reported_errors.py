@@ -207,3 +207,16 @@ def test_signing_in_follows_only_a_path_on_the_site(w, client, target, location)
 
     assert response.status_code == 302
     assert response["Location"] == location
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", str(10**25), "-1", "0"])
+def test_an_id_in_the_query_string_that_is_no_id_is_ignored(w, client_for, value):
+    """``"²".isdigit()`` is true but ``int("²")`` fails: these pages used to answer 500."""
+    client = client_for(w.caseworker)
+    urls = [
+        reverse("placements:placement_create", args=[w.child2.pk]) + f"?previous={value}",
+        reverse("sip:plan_compare", args=[w.sip.pk]) + f"?a={value}&b={value}",
+        reverse("agreements:agreement_create", args=[w.placement3.pk]) + f"?cost_meeting={value}",
+    ]
+    for url in urls:
+        assert client.get(url).status_code in (200, 302, 404), url
