@@ -10,15 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateField
 from core.models import AuditAction
 from domain.identity import InvalidIdentityNumber, normalise_identity_number
 from organisations.models import Unit, User
 
 from .logreview import QUICK_VIEWS, ChildRef
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
 _CHILD_ID = re.compile(r"\d{1,9}")
 _RESERVE_NUMBER = re.compile(r"RES-\d{4}-\d{5}", re.IGNORECASE)
 
@@ -54,16 +52,9 @@ class LogReviewFilterForm(forms.Form):
         required=False,
         choices=[("", _("All events"))] + list(AuditAction.choices),
     )
-    date_from = forms.DateField(
-        label=_("From date"),
-        required=False,
-        widget=DateInput(attrs={"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}),
-    )
-    date_to = forms.DateField(
-        label=_("To date"),
-        required=False,
-        widget=DateInput(attrs={"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}),
-    )
+    # The application's one date field: 1900-01-01 – 2100-12-31, Swedish message outside.
+    date_from = DateField(label=_("From date"), required=False)
+    date_to = DateField(label=_("To date"), required=False)
 
     def __init__(self, *args: Any, principal_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,20 +89,6 @@ class LogReviewFilterForm(forms.Form):
                 code="child",
             ) from None
         return ChildRef(identity_number=number)
-
-    def _clean_day(self, name: str) -> date | None:
-        day = self.cleaned_data.get(name)
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise forms.ValidationError(
-                _("Enter a date from 1900-01-01 to 2100-12-31."), code="range"
-            )
-        return day
-
-    def clean_date_from(self) -> date | None:
-        return self._clean_day("date_from")
-
-    def clean_date_to(self) -> date | None:
-        return self._clean_day("date_to")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -491,8 +491,8 @@ def field_error(html: str, field: str) -> str:
     ("field", "value", "message"),
     [
         ("date_from", "2026-13-01", "Fyll i ett giltigt datum."),
-        ("date_from", "1899-12-31", "Ange ett datum från 1900-01-01 till 2100-12-31."),
-        ("date_to", "2101-01-01", "Ange ett datum från 1900-01-01 till 2100-12-31."),
+        ("date_from", "1899-12-31", "Ange ett datum mellan 1900-01-01 och 2100-12-31."),
+        ("date_to", "2101-01-01", "Ange ett datum mellan 1900-01-01 och 2100-12-31."),
         ("date_to", "10000-01-01", "Fyll i ett giltigt datum."),
         ("child", "abc", "Ange ett personnummer"),
         ("child", "20140201-0000", "Ange ett personnummer"),
