@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from stdnum import luhn
 
 from .models import FinancialMandate, Membership, Principal, Role, Unit, User
@@ -228,13 +229,16 @@ def seed_organisations() -> list[DemoUser]:
         unit = Unit.objects.get(principal__name=principal_name, name=unit_name)
         Membership.objects.get_or_create(user=user, unit=unit, role=demo.role)
         if demo.mandate_for:
+            today = timezone.localdate()
             principal = Principal.objects.get(name=demo.mandate_for)
             if not FinancialMandate.objects.filter(user=user, principal=principal).exists():
                 FinancialMandate.objects.create(
                     user=user,
                     principal=principal,
-                    valid_from=date(2026, 1, 1),
-                    valid_until=date(2027, 12, 31),
+                    # Around the day the demo is loaded, so that the demo's cost meetings
+                    # (up to 90 days back) fall inside the mandate (R-MEET-3).
+                    valid_from=date(today.year - 1, 1, 1),
+                    valid_until=date(today.year + 1, 12, 31),
                     annual_limit=Decimal("5000000.00"),
                 )
     seed_totp_devices()
