@@ -79,13 +79,7 @@ def structured_data(version: AgreementVersion) -> dict[str, Any]:
             for line in version.lines.all()
         ],
         "effective_from": version.effective_from.isoformat() if version.effective_from else None,
-        "effective_from_rule": (
-            "stated"
-            if version.number > 1
-            else "placement_start"
-            if (not placement.is_acute or version.applies_from_start)
-            else "settled_on"
-        ),
+        "effective_from_rule": effective_from_rule(version),
         "sip_meeting": {
             "id": version.sip_meeting_id,
             "ended_at": version.sip_meeting.ended_at.isoformat(),
@@ -95,6 +89,26 @@ def structured_data(version: AgreementVersion) -> dict[str, Any]:
             "started_at": version.cost_meeting.started_at.isoformat(),
         },
     }
+
+
+def effective_from_rule(version: AgreementVersion) -> str:
+    """Where the version's effective date comes from (R-PLAC-3, R-COST-4): ``stated`` (a later
+    version, or an acute split from a day the principals stated), ``placement_start``,
+    ``cost_meeting`` (an acute split from the day it was agreed at the cost meeting), or
+    ``settled_on`` (an acute version sent before the date was stated: from the second
+    signature)."""
+    placement = version.agreement.placement
+    if version.number > 1:
+        return "stated"
+    if not placement.is_acute or version.applies_from_start:
+        return "placement_start"
+    if version.effective_from is None:
+        return "settled_on"
+    if version.effective_from == timezone.localdate(version.cost_meeting.started_at):
+        return "cost_meeting"
+    if version.effective_from == (placement.actual_start or placement.planned_start):
+        return "placement_start"
+    return "stated"
 
 
 def _events(version: AgreementVersion) -> list[AuditEvent]:

@@ -120,8 +120,16 @@ class AgreementVersionForm(ModelForm):
         self.fields["split_method"].choices = AgreementVersion.SplitMethod.choices
         if not is_acute or not first_version:
             del self.fields["applies_from_start"]
-        if first_version:
-            del self.fields["effective_from"]
+        if first_version and not is_acute:
+            del self.fields["effective_from"]  # a planned placement: from its start
+        elif first_version:
+            # R-PLAC-3: the acute split applies from a stated day, by default the cost meeting's.
+            self.fields["effective_from"].required = False
+            self.fields["effective_from"].help_text = _(
+                "Leave empty for the day of the cost meeting, when the split was agreed. Any day "
+                "from the placement start up to today; before it the placing principal bears "
+                "the whole cost."
+            )
         else:
             self.fields["effective_from"].required = True
 

@@ -81,7 +81,8 @@ def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> l
 
 def placement_statement(*, placement: Any, year: int, month: int) -> Statement | None:
     """Days in placement × cost per day, split by the version in force each day; None when the
-    placement has no day in the month."""
+    placement has no day in the month. The days before the first signed version's effective
+    date (an acute placement's stated date, R-PLAC-3) are the placing principal's."""
     start = placement.actual_start
     if start is None:
         return None
@@ -99,8 +100,6 @@ def placement_statement(*, placement: Any, year: int, month: int) -> Statement |
         cost_per_day=placement.cost_per_day,
         versions=_split_versions(agreement, versions) if agreement else [],
         placing_principal=placing,
-        acute=placement.is_acute,
-        settled_on=_settled_on(versions),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -220,6 +220,22 @@ def _check_version(placement: Placement, data: VersionData, lines: list[LineData
             )
 
 
+def _acute_effective_from(placement: Placement, data: VersionData) -> date:
+    """R-PLAC-3: the day the acute split applies from, by default the cost meeting's day, in
+    the range from the placement start to today (it is signed today at the earliest)."""
+    start = placement.actual_start or placement.planned_start
+    effective = rules.acute_effective_from(
+        placement_start=start,
+        agreed_on=timezone.localdate(data.cost_meeting.started_at),
+        stated_from=data.effective_from,
+        applies_from_start=data.applies_from_start,
+    )
+    rules.check_acute_effective_from(
+        effective_from=effective, placement_start=start, latest=timezone.localdate()
+    )
+    return effective
+
+
 def _write_version(version: AgreementVersion, data: VersionData, lines: list[LineData]) -> None:
     version.cost_meeting = data.cost_meeting
     version.sip_meeting = data.cost_meeting.sip_meeting
@@ -287,6 +303,10 @@ def agreement_draft_save(
             previous_from=previous.effective_from if previous else None,
             stated_from=data.effective_from,
         )
+    elif placement.is_acute:
+        data = replace(data, effective_from=_acute_effective_from(placement, data))
+    else:
+        data = replace(data, effective_from=None)  # a planned placement: set when sent
     _write_version(version, data, lines)
     audit_record(
         action=action,
@@ -351,9 +371,25 @@ def agreement_send_for_signature(*, user: User, version: AgreementVersion) -> Ag
             "R-COST-4", _("State from which date the new version applies."), field="effective_from"
         )
     placement = locked.agreement.placement
-    if locked.number == 1 and (not placement.is_acute or locked.applies_from_start):
-        # Known before signing, so the signed document states it (R-PLAC-3, R-COST-4).
-        locked.effective_from = placement.actual_start or placement.planned_start
+    start = placement.actual_start or placement.planned_start
+    if locked.number == 1 and not placement.is_acute:
+        # Known before signing, so the signed document states it (R-PLAC-2, R-COST-4).
+        locked.effective_from = start
+    elif locked.number == 1:
+        # R-PLAC-3: the acute split applies from the day the version states (by default the
+        # cost meeting's), checked again now: the placement start may have moved, and the
+        # agreement is signed today at the earliest.
+        locked.effective_from = rules.acute_effective_from(
+            placement_start=start,
+            agreed_on=timezone.localdate(locked.cost_meeting.started_at),
+            stated_from=locked.effective_from,
+            applies_from_start=locked.applies_from_start,
+        )
+        rules.check_acute_effective_from(
+            effective_from=locked.effective_from,
+            placement_start=start,
+            latest=timezone.localdate(),
+        )
     locked.status = rules.AgreementStatus.AWAITING_SIGNATURES
     locked.sent_at = timezone.now()
     locked.signing_round += 1

@@ -158,17 +158,63 @@ def effective_from(
     applies_from_start: bool,
     stated_from: date | None = None,
 ) -> date | None:
-    """R-PLAC-3 / R-COST-4: when a version applies.
+    """R-PLAC-3 / R-COST-4: when a version applies, as it is settled by the second signature.
 
-    A later version applies from the date it states. The first version of a planned placement
-    applies from the placement start; of an acute placement, from the day the split is settled
-    (both signed), unless both principals agreed that it applies from the start. None while an
-    acute split is not yet settled: until then the placing principal bears the whole cost."""
+    A version states its date before it is sent for signature (a later version: the date it
+    states, R-COST-4; the first of an acute placement: see :func:`acute_effective_from`), and
+    the stated date is kept. The first version of a planned placement applies from the placement
+    start. Only an acute version sent before the date was stated (it says "from the day both
+    principals have signed") applies from ``settled_on``; None while not settled: until then
+    the placing principal bears the whole cost (L23)."""
     if stated_from is not None:
         return stated_from
     if not is_acute or applies_from_start:
         return placement_start
     return settled_on
+
+
+def acute_effective_from(
+    *,
+    placement_start: date,
+    agreed_on: date,
+    stated_from: date | None,
+    applies_from_start: bool,
+) -> date:
+    """R-PLAC-3 (L22, L23): the day the first split of an acute placement applies from.
+
+    By default the day the principals agreed the split at the cost meeting (``agreed_on``, the
+    meeting's local date), not the day the second signature lands: the weeks between the
+    meeting and the signatures follow the agreed split. The principals may state another day
+    (``stated_from``), or agree that the split applies from the placement start
+    (``applies_from_start``: the placement start date). The range is checked by
+    :func:`check_acute_effective_from`."""
+    if applies_from_start:
+        return placement_start
+    return stated_from if stated_from is not None else agreed_on
+
+
+def check_acute_effective_from(
+    *, effective_from: date, placement_start: date, latest: date
+) -> None:
+    """R-PLAC-3 (L22, L23): an acute split applies from a day between the placement start and
+    the day the agreement is signed. ``latest`` is the day of the check (saving the draft,
+    sending it for signature): it is signed that day or later, so a day up to ``latest`` never
+    lies after the signing. Before the stated day the placing principal bears the whole cost."""
+    if effective_from < placement_start:
+        raise RuleViolation(
+            "R-PLAC-3",
+            _("The split cannot apply from a day before the placement started."),
+            field="effective_from",
+        )
+    if effective_from > latest:
+        raise RuleViolation(
+            "R-PLAC-3",
+            _(
+                "The split of an acute placement applies from a day that has come: at the "
+                "latest the day the agreement is signed."
+            ),
+            field="effective_from",
+        )
 
 
 def check_new_version_date(*, previous_from: date | None, stated_from: date | None) -> None:

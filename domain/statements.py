@@ -6,8 +6,9 @@ Issue 5 "Monthly cost statements". Rules:
 - R-COST-3: the standard split is one version like any other (region share one third, L20).
 - R-COST-4: the agreement has versions; a new version replaces the old one from its stated date
   and history stays (L21). A version change mid-month splits the month into segments.
-- R-PLAC-3 (L22, L23): until an acute placement's split is settled, the whole cost stays with
-  the placing principal.
+- R-PLAC-3 (L22, L23): the days of an acute placement before the date its agreement states (by
+  default the day the split was agreed at the cost meeting) stay wholly with the placing
+  principal; while no version is signed, every day does.
 
 Money follows :mod:`domain.money`: Decimal SEK with öre, parts always summing to the whole.
 """
@@ -135,31 +136,17 @@ class PairBalance:
         return self.region_owes_municipality - self.municipality_owes_region
 
 
-def _version_on(
-    day: date,
-    *,
-    versions: Sequence[SplitVersion],
-    placement_start: date,
-    acute: bool,
-    settled_on: date | None,
-) -> SplitVersion | None:
+def _version_on(day: date, *, versions: Sequence[SplitVersion]) -> SplitVersion | None:
     """The version in force on ``day``, or ``None`` when the placing principal bears the day.
 
     R-COST-4: among the versions whose own dates cover the day, the one with the latest
     ``effective_from`` wins (a new version replaces the old from its stated date).
 
-    R-PLAC-3 (L23): for an acute placement, a day before ``settled_on`` (or every day, when
-    ``settled_on`` is ``None``: not settled yet) only counts versions whose ``effective_from`` is
-    on or before the placement start, i.e. versions both principals agreed to apply from the
-    start. Other versions are ignored for those days and count by their own dates from
-    ``settled_on`` on.
+    R-PLAC-3 (L23): a day before the first version's ``effective_from`` has no version: the
+    placing principal bears it. For an acute placement that date is the one the agreement states
+    (by default the day the split was agreed at the cost meeting), whenever the signatures land.
     """
-    interim = acute and (settled_on is None or day < settled_on)
-    candidates = [
-        v
-        for v in versions
-        if v.in_force_on(day) and (not interim or v.effective_from <= placement_start)
-    ]
+    candidates = [v for v in versions if v.in_force_on(day)]
     return max(candidates, key=lambda v: v.effective_from, default=None)
 
 
@@ -194,8 +181,6 @@ def monthly_statement(
     cost_per_day: Decimal,
     versions: Sequence[SplitVersion],
     placing_principal: Principal,
-    acute: bool = False,
-    settled_on: date | None = None,
 ) -> Statement:
     """The cost of a placement for one month, split per principal by the version of each day.
 
@@ -206,11 +191,11 @@ def monthly_statement(
     among the versions covering the day); consecutive days with the same version form a
     segment, so a version change mid-month gives two segments, each split by its own version.
     Days with no version in force are wholly the placing principal's (basis
-    :data:`INTERIM_BASIS`). This is the acute interim rule R-PLAC-3 / L23: for an acute
-    placement, days before ``settled_on`` (all days when ``settled_on`` is ``None``) only use a
-    version whose ``effective_from`` is on or before ``placement_start`` — one both principals
-    agreed applies from the start; any other version counts from ``settled_on``.
-    ``settled_on`` is ignored for a planned placement.
+    :data:`INTERIM_BASIS`). This is the acute interim rule R-PLAC-3 / L23: the days of an
+    acute placement before the effective date its agreement states (by default the day the
+    split was agreed at the cost meeting) are the placing principal's; from that day the split
+    applies. Only signed versions are passed in: while the split is not settled, every day is
+    the placing principal's.
 
     Rounding (issue 5: parts sum to the whole):
 
@@ -249,13 +234,7 @@ def monthly_statement(
         starts = [v.effective_from for v in covering]
         if len(starts) != len(set(starts)):
             raise ValueError(f"two versions with the same effective_from are in force on {day}")
-        version = _version_on(
-            day,
-            versions=versions,
-            placement_start=placement_start,
-            acute=acute,
-            settled_on=settled_on,
-        )
+        version = _version_on(day, versions=versions)
         if runs and runs[-1][2] is version:  # the days are consecutive: extend the run
             runs[-1] = (runs[-1][0], day, version)
         else:

@@ -624,29 +624,92 @@ def test_sending_moves_the_draft_to_awaiting_signatures_with_a_transition_audit_
     assert event.details["status"] == ["draft", "awaiting_signatures"]
 
 
-@pytest.mark.parametrize(
-    ("applies_from_start", "expected"), [(False, None), (True, date(2026, 5, 4))]
-)
-def test_r_plac_3_an_acute_first_version_applies_from_the_start_only_when_agreed(
-    placement, cost_meeting, gbg_caseworker, goteborg, region, applies_from_start, expected
-):
-    """Otherwise from the day the split is settled, known only when both have signed."""
+def _acute(placement, start: date = date(2026, 5, 4)) -> Placement:
     placement.is_acute = True
     placement.status = Placement.Status.ACTIVE
-    placement.actual_start = date(2026, 5, 4)
+    placement.actual_start = start
     placement.save()
+    return placement
+
+
+@pytest.mark.parametrize(
+    ("applies_from_start", "expected"), [(False, HELD_ON), (True, date(2026, 5, 4))]
+)
+def test_r_plac_3_an_acute_first_version_applies_from_the_cost_meeting_day_or_the_start(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, applies_from_start, expected
+):
+    """L22–L23: by default from the day the split was agreed at the cost meeting (12 May), not
+    from the second signature; from the placement start when both agreed so. Stated before
+    sending, so the signed document carries it."""
     version = _save(
-        placement,
+        _acute(placement),
         cost_meeting,
         gbg_caseworker,
         goteborg,
         region,
         applies_from_start=applies_from_start,
     )
+    assert version.effective_from == expected
 
     sent = services.agreement_send_for_signature(user=gbg_caseworker, version=version)
 
     assert sent.effective_from == expected
+
+
+def test_r_plac_3_the_principals_may_state_another_day_for_the_acute_split(
+    placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    version = _save(
+        _acute(placement),
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        effective_from=date(2026, 5, 8),
+    )
+
+    sent = services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+
+    assert sent.effective_from == date(2026, 5, 8)
+
+
+@pytest.mark.parametrize(
+    "stated", [date(2026, 5, 3), date(2026, 5, 16)], ids=["before-start", "after-today"]
+)
+def test_r_plac_3_an_acute_split_cannot_apply_before_the_start_or_after_the_signing(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit, stated
+):
+    """From the placement start (4 May) to the day of signing: today (15 May) at the earliest."""
+    _acute(placement)
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _save(placement, cost_meeting, gbg_caseworker, goteborg, region, effective_from=stated)
+
+    assert (exc.value.rule, exc.value.field) == ("R-PLAC-3", "effective_from")
+    _no_agreement_stored(audit)
+
+
+def test_r_plac_3_sending_checks_the_acute_date_again_when_the_start_moved(
+    placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    version = _save(
+        _acute(placement),
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        effective_from=date(2026, 5, 5),
+    )
+    placement.actual_start = date(2026, 5, 6)
+    placement.save()
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+
+    assert exc.value.rule == "R-PLAC-3"
+    version.refresh_from_db()
+    assert version.status == AgreementStatus.DRAFT
 
 
 def test_a_draft_without_lines_cannot_be_sent(

@@ -216,6 +216,47 @@ def test_r_plac_3_an_acute_placement_settled_on_day_20(acute, draft):
     ]
 
 
+def test_r_plac_3_an_acute_split_applies_from_the_cost_meeting_day_not_the_signing(
+    acute, draft, gbg_caseworker, client_for, goteborg, region
+):
+    """L22–L23: the acute placement started on 1 May; the principals agreed the standard split
+    at the cost meeting on 12 May; both signed on 2 June. By hand, May (31 × 3 000 = 93 000):
+    1–11 May, 11 × 3 000 = 33 000, all Göteborg's (the placing principal); 12–31 May,
+    20 × 3 000 = 60 000, the region a third = 20 000, Göteborg 40 000. Göteborg 73 000, the
+    region 20 000 — on the page, in the CSV and in the XLSX."""
+    sent = services.agreement_send_for_signature(user=gbg_caseworker, version=draft)
+    assert sent.effective_from == date(2026, 5, 12)
+    sign(sent, effective_from=sent.effective_from, signed_on=date(2026, 6, 2))
+
+    statement = _statement(acute, 2026, 5)
+
+    assert [(s.start.day, s.end.day, s.municipality, s.region) for s in statement.segments] == [
+        (1, 11, Decimal("33000.00"), Decimal("0.00")),
+        (12, 31, Decimal("40000.00"), Decimal("20000.00")),
+    ]
+    assert _kronor(statement) == (Decimal("93000.00"), Decimal("73000.00"), Decimal("20000.00"), 31)
+    client = client_for(gbg_caseworker)
+    page = client.get(
+        reverse("agreements:placement_statement", args=[acute.pk]), {"month": "2026-05"}
+    )
+    assert page.context["statement"] == statement
+    text = client.get(_pair_url(goteborg, region, "csv")).content.decode("utf-8-sig")
+    header, row, total, region_owes, _municipality_owes = list(
+        csv.reader(io.StringIO(text), delimiter=";")
+    )
+    assert row[3:] == ["93000,00", "73000,00", "20000,00"]
+    assert region_owes[3] == "20000,00"
+    sheet = load_workbook(
+        io.BytesIO(client.get(_pair_url(goteborg, region, "xlsx")).content)
+    ).active
+    _title, _header, xrow, *_rest = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert [_amount(v) for v in xrow[3:]] == [
+        Decimal("93000.00"),
+        Decimal("73000.00"),
+        Decimal("20000.00"),
+    ]
+
+
 def test_r_plac_3_an_acute_placement_not_yet_settled_is_all_the_placing_principals(acute, draft):
     draft.status = "awaiting_signatures"
     draft.save()

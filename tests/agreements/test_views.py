@@ -567,6 +567,44 @@ def test_r_cost_1_a_line_for_a_third_principal_is_refused(
     _assert_no_version(response, audit, "lines")
 
 
+def _acute(placement) -> None:
+    placement.is_acute = True
+    placement.status = Placement.Status.ACTIVE
+    placement.actual_start = date(2026, 5, 4)
+    placement.save()
+
+
+def test_r_plac_3_an_acute_split_left_undated_applies_from_the_cost_meeting_day(
+    caseworker_client, placement, cost_meeting, goteborg, region
+):
+    _acute(placement)
+    page = caseworker_client.get(_create_url(placement))
+    assert "effective_from" in page.context["form"].fields
+
+    response = caseworker_client.post(
+        _create_url(placement), _version_post(cost_meeting.pk, goteborg, region)
+    )
+
+    assert response.status_code == 302
+    assert AgreementVersion.objects.get().effective_from == date(2026, 5, 12)
+
+
+def test_r_plac_3_an_acute_split_from_before_the_placement_start_is_refused_in_swedish(
+    caseworker_client, placement, cost_meeting, goteborg, region, audit
+):
+    _acute(placement)
+
+    response = caseworker_client.post(
+        _create_url(placement),
+        _version_post(cost_meeting.pk, goteborg, region, effective_from="2026-05-03"),
+    )
+
+    _assert_no_version(response, audit, "effective_from")
+    assert response.context["form"].errors["effective_from"] == [
+        "Fördelningen kan inte gälla från en dag före placeringens start."
+    ]
+
+
 def _free_pk() -> int:
     """A pk that neither a cost meeting nor a SIP meeting has yet."""
     highest = [

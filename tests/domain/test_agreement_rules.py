@@ -27,7 +27,9 @@ from domain.agreements import (
     CostParticipant,
     MeetingRef,
     SplitMethod,
+    acute_effective_from,
     annual_amounts,
+    check_acute_effective_from,
     check_cost_meeting_mandates,
     check_cost_meeting_participants,
     check_move,
@@ -395,7 +397,8 @@ def test_a_planned_placement_applies_from_the_start_even_before_it_is_settled():
     )
 
 
-def test_r_plac_3_an_acute_placement_applies_from_the_day_the_split_is_settled():
+def test_r_plac_3_an_acute_version_sent_without_a_stated_date_applies_from_settlement():
+    """Only a version sent before the date was stated (its document says so)."""
     assert (
         effective_from(
             is_acute=True, placement_start=START, settled_on=SETTLED, applies_from_start=False
@@ -440,6 +443,61 @@ def test_r_cost_4_a_later_version_applies_from_the_date_it_states(is_acute, appl
         )
         == stated
     )
+
+
+MEETING = date(2026, 3, 20)  # the cost meeting agreed the split
+SIGNED = date(2026, 4, 2)  # both signed weeks later
+
+
+def test_r_plac_3_an_acute_split_applies_from_the_cost_meeting_day_by_default():
+    """L22–L23: the split agreed at the meeting on the 20th applies from the 20th, not from the
+    second signature on 2 April."""
+    assert (
+        acute_effective_from(
+            placement_start=START, agreed_on=MEETING, stated_from=None, applies_from_start=False
+        )
+        == MEETING
+    )
+
+
+def test_r_plac_3_the_principals_may_state_another_day_for_the_acute_split():
+    stated = date(2026, 3, 10)
+
+    assert (
+        acute_effective_from(
+            placement_start=START, agreed_on=MEETING, stated_from=stated, applies_from_start=False
+        )
+        == stated
+    )
+
+
+@pytest.mark.parametrize("stated_from", [None, date(2026, 3, 10)])
+def test_r_plac_3_from_the_start_is_the_placement_start_date(stated_from):
+    assert (
+        acute_effective_from(
+            placement_start=START,
+            agreed_on=MEETING,
+            stated_from=stated_from,
+            applies_from_start=True,
+        )
+        == START
+    )
+
+
+@pytest.mark.parametrize("effective", [START, MEETING, SIGNED])
+def test_r_plac_3_an_acute_split_applies_from_a_day_from_the_start_to_the_signing(effective):
+    check_acute_effective_from(effective_from=effective, placement_start=START, latest=SIGNED)
+
+
+@pytest.mark.parametrize(
+    "effective", [START - timedelta(days=1), SIGNED + timedelta(days=1)], ids=["before", "after"]
+)
+def test_r_plac_3_an_acute_split_cannot_apply_outside_the_start_to_the_signing(effective):
+    with pytest.raises(RuleViolation) as exc:
+        check_acute_effective_from(effective_from=effective, placement_start=START, latest=SIGNED)
+
+    assert exc.value.rule == "R-PLAC-3"
+    assert exc.value.field == "effective_from"
 
 
 def test_r_cost_4_a_new_version_must_state_its_date():

@@ -1,8 +1,8 @@
 """Monthly cost statements (issue 5): days × cost per day, split per day by the version in force.
 
 Rules: R-COST-2 (percent or kronor), R-COST-3 (standard split), R-COST-4 (versions replace each
-other from a date), R-PLAC-3 / L23 (until an acute split is settled, the whole cost stays with the
-placing principal). Pure domain tests: no database.
+other from a date), R-PLAC-3 / L23 (the days of an acute placement before the date its agreement
+states stay wholly with the placing principal). Pure domain tests: no database.
 """
 
 from __future__ import annotations
@@ -330,8 +330,9 @@ def test_a_whole_leap_february_prorates_a_region_amount_per_month_to_the_whole_a
 # --- acute placements (R-PLAC-3, L22, L23) ------------------------------------------------
 
 
-def test_an_acute_placement_settled_on_day_20_is_the_placing_municipalitys_until_then():
-    """R-PLAC-3 / L23: days 1–19 wholly the placing municipality's, from day 20 the agreed split."""
+def test_an_acute_placement_split_from_day_20_is_the_placing_municipalitys_until_then():
+    """R-PLAC-3 / L23: the agreement applies from the 20th (the cost meeting's day): days 1–19
+    wholly the placing municipality's, from day 20 the agreed split."""
     statement = monthly_statement(
         year=2025,
         month=11,
@@ -340,8 +341,6 @@ def test_an_acute_placement_settled_on_day_20_is_the_placing_municipalitys_until
         cost_per_day=COST,
         versions=[percent_version(50, from_=date(2025, 11, 20), label="1")],
         placing_principal="municipality",
-        acute=True,
-        settled_on=date(2025, 11, 20),
     )
 
     interim, agreed = statement.segments
@@ -367,8 +366,9 @@ def test_an_acute_placement_settled_on_day_20_is_the_placing_municipalitys_until
     assert_sums_exactly(statement)
 
 
-def test_an_acute_version_dated_before_settlement_counts_only_from_the_settlement_day():
-    """R-PLAC-3 / L23: a version from day 5 (not the start) is ignored until settled on day 20."""
+def test_an_acute_version_applies_from_its_stated_day_however_late_it_was_signed():
+    """R-PLAC-3 / L22–L23: the principals stated day 5 (signed weeks later): days 1–4 are the
+    placing municipality's, 5–30 half each."""
     statement = monthly_statement(
         year=2025,
         month=11,
@@ -377,15 +377,15 @@ def test_an_acute_version_dated_before_settlement_counts_only_from_the_settlemen
         cost_per_day=COST,
         versions=[percent_version(50, from_=date(2025, 11, 5))],
         placing_principal="municipality",
-        acute=True,
-        settled_on=date(2025, 11, 20),
     )
 
     assert [(s.days, s.basis) for s in statement.segments] == [
-        (19, INTERIM_BASIS),
-        (11, "version from 2025-11-05"),
+        (4, INTERIM_BASIS),
+        (26, "version from 2025-11-05"),
     ]
-    assert statement.region == Decimal("16500.00")
+    # 4 × 3 000 = 12 000 the municipality's; 26 × 3 000 = 78 000 halved.
+    assert statement.region == Decimal("39000.00")
+    assert statement.municipality == Decimal("51000.00")
 
 
 def test_an_acute_placement_placed_by_the_region_is_the_regions_until_settled():
@@ -398,8 +398,6 @@ def test_an_acute_placement_placed_by_the_region_is_the_regions_until_settled():
         cost_per_day=COST,
         versions=[percent_version(50, from_=date(2025, 11, 20))],
         placing_principal="region",
-        acute=True,
-        settled_on=date(2025, 11, 20),
     )
 
     assert statement.segments[0].region == Decimal("57000.00")
@@ -418,8 +416,6 @@ def test_an_acute_placement_whose_version_applies_from_the_start_is_split_from_d
         cost_per_day=COST,
         versions=[percent_version(50, from_=date(2025, 11, 1), label="1")],
         placing_principal="municipality",
-        acute=True,
-        settled_on=date(2025, 11, 20),
     )
 
     assert [(s.days, s.basis) for s in statement.segments] == [(30, "version 1")]
@@ -428,17 +424,16 @@ def test_an_acute_placement_whose_version_applies_from_the_start_is_split_from_d
 
 
 def test_an_acute_placement_not_yet_settled_is_wholly_the_placing_principals():
-    """R-PLAC-3 / L23: settled_on None means not settled; every day stays with the placer."""
+    """R-PLAC-3 / L23: no signed version yet (only signed ones are passed): every day stays
+    with the placer."""
     statement = monthly_statement(
         year=2025,
         month=11,
         placement_start=date(2025, 11, 1),
         placement_end=None,
         cost_per_day=COST,
-        versions=[percent_version(50, from_=date(2025, 11, 10))],
+        versions=[],
         placing_principal="municipality",
-        acute=True,
-        settled_on=None,
     )
 
     assert [(s.days, s.basis) for s in statement.segments] == [(30, INTERIM_BASIS)]
@@ -446,8 +441,8 @@ def test_an_acute_placement_not_yet_settled_is_wholly_the_placing_principals():
     assert statement.municipality == Decimal("90000.00")
 
 
-def test_an_acute_placement_settled_in_an_earlier_month_is_split_the_whole_month():
-    """R-PLAC-3: settled on 20 October; November is wholly under the agreed version."""
+def test_an_acute_placement_split_from_an_earlier_month_is_split_the_whole_month():
+    """R-PLAC-3: the split applies from 20 October; November is wholly under it."""
     statement = monthly_statement(
         year=2025,
         month=11,
@@ -456,28 +451,39 @@ def test_an_acute_placement_settled_in_an_earlier_month_is_split_the_whole_month
         cost_per_day=COST,
         versions=[percent_version(50, from_=date(2025, 10, 20))],
         placing_principal="municipality",
-        acute=True,
-        settled_on=date(2025, 10, 20),
     )
 
     assert statement.region == Decimal("45000.00")
 
 
-def test_a_planned_placement_ignores_settled_on():
-    """The interim rule is for acute placements only (R-PLAC-3); a planned one uses its dates."""
+def test_r_plac_3_a_month_split_across_the_acute_effective_date_by_hand():
+    """R-PLAC-3 / L22–L23, R-COST-3: an acute HVB from 1 March 2026 at 2 345,67 kr a day; the
+    standard split agreed at the cost meeting on 20 March applies from that day (signed on
+    2 April). By hand: 1–19 March, 19 × 2 345,67 = 44 567,73, all the municipality's;
+    20–31 March, 31 × 2 345,67 − 44 567,73 = 72 715,77 − 44 567,73 = 28 148,04, the region a
+    third = 9 382,68, the municipality 18 765,36. Month: 72 715,77; the municipality
+    63 333,09, the region 9 382,68."""
     statement = monthly_statement(
-        year=2025,
-        month=11,
-        placement_start=date(2025, 11, 1),
+        year=2026,
+        month=3,
+        placement_start=date(2026, 3, 1),
         placement_end=None,
-        cost_per_day=COST,
-        versions=[percent_version(50, from_=date(2025, 11, 1))],
+        cost_per_day=Decimal("2345.67"),
+        versions=[percent_version(STANDARD_PERCENT, from_=date(2026, 3, 20), label="1")],
         placing_principal="municipality",
-        acute=False,
-        settled_on=date(2025, 11, 20),
     )
 
-    assert statement.region == Decimal("45000.00")
+    assert [
+        (s.start.day, s.end.day, s.cost, s.municipality, s.region) for s in statement.segments
+    ] == [
+        (1, 19, Decimal("44567.73"), Decimal("44567.73"), Decimal("0.00")),
+        (20, 31, Decimal("28148.04"), Decimal("18765.36"), Decimal("9382.68")),
+    ]
+    assert (statement.total, statement.municipality, statement.region) == (
+        Decimal("72715.77"),
+        Decimal("63333.09"),
+        Decimal("9382.68"),
+    )
 
 
 # --- split in kronor per month (R-COST-2) -------------------------------------------------
@@ -624,8 +630,6 @@ def statement_inputs(draw: st.DrawFn) -> dict:
         versions.append(
             SplitVersion(effective_from=start + timedelta(days=n), effective_until=None, **split)
         )
-    acute = draw(st.booleans())
-    settled_on = draw(st.none() | st.integers(0, 45).map(lambda n: start + timedelta(days=n)))
     return {
         "year": year,
         "month": month,
@@ -634,8 +638,6 @@ def statement_inputs(draw: st.DrawFn) -> dict:
         "cost_per_day": cost_per_day,
         "versions": versions,
         "placing_principal": draw(st.sampled_from(["municipality", "region"])),
-        "acute": acute,
-        "settled_on": settled_on,
     }
 
 

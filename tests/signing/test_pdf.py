@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -17,12 +18,17 @@ from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from agreements import signatures
+from agreements import services, signatures
 from agreements.documents import render_agreement_pdf, structured_data
 from agreements.models import AgreementVersion
 from agreements.signing.pades import embedded_file, sha256
 from core.models import AuditAction
 from core.pdf import LocalStaticFetcher
+from dashboard.models import Deadline
+from domain.deadlines import DeadlineKind
+from placements.models import Placement
+from tests.signing.conftest import at
+from tests.sip.test_views import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +231,33 @@ def test_the_family_sip_pdf_is_swedish_for_an_english_session(awaiting):
         pdf = render_pdf("sip/sip_pdf.html", {"sip": awaiting.sip_meeting.sip, "plan": None})
 
     assert "Samordnad individuell plan" in pdf_text(pdf)
+
+
+def test_r_plac_3_an_acute_agreement_signed_weeks_later_carries_the_cost_meeting_day(
+    placement, make_draft, gbg_caseworker, sign, frozen, municipal_signatory, region_signatory
+):
+    """R-PLAC-3 / L22–L23: an acute HVB placement from 4 May; the standard split agreed at the
+    cost meeting on 19 May; both sign on 9 June. The version applies from 19 May: the signed
+    PDF states it in Swedish and its agreement.json carries the date itself; the 30-day
+    deadline (R-PLAC-3) is met by the signed agreement on 9 June."""
+    placement.is_acute = True
+    placement.status = Placement.Status.ACTIVE
+    placement.actual_start = date(2026, 5, 4)
+    placement.save()
+    awaiting = services.agreement_send_for_signature(user=gbg_caseworker, version=make_draft())
+    frozen.move_to(at(date(2026, 6, 9), 10))
+    sign(municipal_signatory, awaiting, awaiting.agreement.municipality)
+    sign(region_signatory, awaiting, awaiting.agreement.region)
+
+    version = AgreementVersion.objects.get(pk=awaiting.pk)
+    assert version.status == "signed"
+    assert version.effective_from == date(2026, 5, 19)
+    final = signatures.final_document(version)
+    data = embedded_json(bytes(final.pdf))
+    assert data["effective_from"] == "2026-05-19"
+    assert data["effective_from_rule"] == "cost_meeting"
+    text = " ".join(pdf_text(bytes(final.pdf)).split())
+    assert "Gäller från och med 2026-05-19." in text
+    assert "För akutplaceringens dagar före 2026-05-19 bär den placerande huvudmannen" in text
+    deadline = Deadline.objects.get(kind=DeadlineKind.ACUTE_SETTLEMENT, placement=placement)
+    assert (deadline.due_on, deadline.met_on) == (date(2026, 6, 3), date(2026, 6, 9))
