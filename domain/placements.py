@@ -1,4 +1,5 @@
-"""Placement rules: the lifecycle table and R-PLAC-1, -2, -3, -6, -7 as pure functions."""
+"""Placement rules: the lifecycle table, the target group (0–20) and R-PLAC-1, -2, -3, -4, -6,
+-7 as pure functions."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ ALLOWED_MOVES: dict[PlacementStatus, frozenset[PlacementStatus]] = {
 
 ADULT_AGE = 18
 
+MAX_AGE = 20
+"""The target group: children and young people up to and including 20 years (002 §1.4)."""
+
+
+class Provision(StrEnum):
+    """R-PLAC-1 (L13): whether a principal performs its interventions itself or through
+    another party (L7: each principal may contract a party with the competence)."""
+
+    ITSELF = "itself"
+    OTHER_PARTY = "other_party"
+    BOTH = "both"
+
 
 @dataclass(frozen=True)
 class PlacementFacts:
@@ -58,6 +71,9 @@ class PlacementFacts:
     goal: str = ""
     wishes: str = ""
     schooling: str = ""
+    responsibilities: str = ""
+    municipality_provision: Provision | None = None
+    region_provision: Provision | None = None
     agreement_signed: bool = False
     power_of_attorney_issued_on: date | None = None
     power_of_attorney_scope: str = ""
@@ -67,30 +83,73 @@ def can_move(current: PlacementStatus, target: PlacementStatus) -> bool:
     return target in ALLOWED_MOVES[current]
 
 
+# R-PLAC-6: the homes that get the power of attorney (002 §3.4.7).
+POWER_OF_ATTORNEY_FORMS = frozenset(
+    {
+        PlacementForm.FOSTER_HOME,
+        PlacementForm.EMERGENCY_FOSTER_HOME,
+        PlacementForm.HVB,
+        PlacementForm.SIS,
+    }
+)
+
+
+def check_age_at_start(*, birth_date: date, start: date, field: str | None = None) -> None:
+    """Target group (002 §1.4; DOMAIN.md "Who is involved"): children and young people 0–20.
+    A placement of someone who is 21 or older on its start day is refused; one who turns 21
+    during the placement is not affected. A start before the birth is refused too."""
+    if start < birth_date:
+        raise RuleViolation(
+            "TARGET-GROUP", _("The placement cannot start before the child was born."), field=field
+        )
+    if age_on(birth_date, on=start) > MAX_AGE:
+        raise RuleViolation(
+            "TARGET-GROUP",
+            _(
+                "The agreement covers children and young people up to and including 20 years: "
+                "the young person is 21 or older on the start date."
+            ),
+            field=field,
+        )
+
+
 def requires_power_of_attorney(
     *, legal_basis: LegalBasis, form: PlacementForm, birth_date: date, on: date
 ) -> bool:
-    """R-PLAC-6: an LVU placement of a minor in a foster home or HVB needs a power of attorney."""
+    """R-PLAC-6: an LVU placement of a minor in a foster home, an HVB or a SiS special youth
+    home ("familjehemmet eller HVB, inkl. SIS", 002 §3.4.7) needs a power of attorney."""
     return (
         legal_basis == LegalBasis.LVU
-        and form
-        in {PlacementForm.FOSTER_HOME, PlacementForm.EMERGENCY_FOSTER_HOME, PlacementForm.HVB}
+        and form in POWER_OF_ATTORNEY_FORMS
         and age_on(birth_date, on=on) < ADULT_AGE
     )
 
 
 def missing_record_fields(facts: PlacementFacts) -> list[str]:
-    """R-PLAC-1: the placement record states the goal, the individual's wishes and how school
-    or occupation is provided. Returns the names of the fields still empty."""
-    return [
+    """R-PLAC-1: the placement record states the goal (L10), the individual's wishes (L11),
+    each principal's and party's responsibility for the care and support interventions (L12),
+    whether each principal performs its interventions itself or through another party (L13,
+    one answer per principal), and how school or occupation is provided (L14). Returns the
+    names of the fields still empty, in the order of the form."""
+    texts = [
         name
         for name, value in (
             ("goal", facts.goal),
             ("wishes", facts.wishes),
             ("schooling", facts.schooling),
+            ("responsibilities", facts.responsibilities),
         )
         if not value.strip()
     ]
+    provisions = [
+        name
+        for name, value in (
+            ("municipality_provision", facts.municipality_provision),
+            ("region_provision", facts.region_provision),
+        )
+        if value is None
+    ]
+    return texts + provisions
 
 
 def check_move(
@@ -107,6 +166,7 @@ def check_move(
             "LIFECYCLE", _("This status change is not allowed for the placement."), field=None
         )
     if target == PlacementStatus.ACTIVE:
+        check_age_at_start(birth_date=facts.birth_date, start=facts.actual_start or on, field="on")
         check_record_complete(facts, on=facts.actual_start or on)
         # R-PLAC-2: a planned placement cannot start before both principals have signed.
         # R-PLAC-3: an acute placement may be active without an agreement.
@@ -139,8 +199,10 @@ def check_record_complete(facts: PlacementFacts, *, on: date) -> None:
         raise RuleViolation(
             "R-PLAC-1",
             _(
-                "The placement must state its goal, the individual's wishes and how school "
-                "or occupation is provided before it starts."
+                "Before the placement starts it must state its goal, the individual's wishes, "
+                "how school or occupation is provided, each principal's and party's "
+                "responsibility for the interventions, and whether each principal performs "
+                "them itself or through another party."
             ),
             field=missing[0],
         )
@@ -151,8 +213,8 @@ def check_record_complete(facts: PlacementFacts, *, on: date) -> None:
             raise RuleViolation(
                 "R-PLAC-6",
                 _(
-                    "An LVU placement of a minor in a foster home or HVB needs a power of "
-                    "attorney before it starts."
+                    "An LVU placement of a minor in a foster home, an HVB or a SiS youth home "
+                    "needs a power of attorney before it starts."
                 ),
                 field="power_of_attorney_issued_on",
             )
@@ -192,15 +254,48 @@ class ExamKind(StrEnum):
     ORAL = "oral"
 
 
+# R-PLAC-4: which kind of unit (organisations.Unit.Kind values) of a region examines what.
+# Oral: only Folktandvården (002 §3.4.3.2). Physical and mental: the vårdcentral the child is
+# listed at or the nearest one (002 §3.4.3.1); BUP is accepted as well, for the mental part
+# when the child is already in child and adolescent psychiatry.
+EXAMINING_UNIT_KINDS: dict[ExamKind, frozenset[str]] = {
+    ExamKind.ORAL: frozenset({"dental_care"}),
+    ExamKind.PHYSICAL_MENTAL: frozenset({"primary_care", "bup"}),
+}
+
+
+def check_examining_unit(*, kind: ExamKind, unit_kind: str | None, unit_in_region: bool) -> None:
+    """R-PLAC-4: the examining unit, when named, is a region's health-care unit of the kind
+    that does this examination: an oral examination by Folktandvården (a dental unit), a
+    physical and mental one by a vårdcentral (or BUP)."""
+    if unit_kind is None:
+        return
+    if not unit_in_region or unit_kind not in EXAMINING_UNIT_KINDS[kind]:
+        message = (
+            _("An oral examination is done by Folktandvården: choose a dental care unit.")
+            if kind == ExamKind.ORAL
+            else _(
+                "A physical and mental examination is done by a vårdcentral (or BUP): "
+                "choose a primary care or BUP unit of the region."
+            )
+        )
+        raise RuleViolation("R-PLAC-4", message, field="unit")
+
+
 def check_health_exam(
     *,
     initiated_on: date,
     offered_on: date | None,
     done_on: date | None,
     unnecessary_reason: str,
+    kind: ExamKind,
+    unit_kind: str | None,
+    unit_in_region: bool,
 ) -> None:
     """R-PLAC-4: initiated → appointment offered → done, or "obviously unnecessary" with a
-    reason. Dates run forwards; a step needs the one before it."""
+    reason. Dates run forwards; a step needs the one before it. The examining unit fits the
+    kind of examination (``check_examining_unit``)."""
+    check_examining_unit(kind=kind, unit_kind=unit_kind, unit_in_region=unit_in_region)
     if unnecessary_reason.strip() and (offered_on or done_on):
         raise RuleViolation(
             "R-PLAC-4",

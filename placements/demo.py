@@ -123,6 +123,8 @@ def seed_children(*, today: date) -> None:
             wishes="Vill ha kontakt med sina syskon.",
             schooling="Går kvar i ordinarie skola med skolskjuts.",
             responsibilities="Socialtjänsten: boende och stöd. Regionen: BUP-behandling.",
+            municipality_provision=Placement.Provision.OTHER_PARTY,  # the home
+            region_provision=Placement.Provision.ITSELF,
             power_of_attorney_scope="Får följa med till och besluta om vårdbesök."
             if basis == "lvu"
             else "",

@@ -127,6 +127,8 @@ class PlacementForm(ModelForm):
             "wishes",
             "schooling",
             "responsibilities",
+            "municipality_provision",
+            "region_provision",
             "power_of_attorney_scope",
             "power_of_attorney_issued_on",
             "care_contact_name",
@@ -206,9 +208,15 @@ class HealthExaminationForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # R-PLAC-4: the region's examining units; which kind fits which examination is checked
+        # in domain.placements (an oral one by Folktandvården).
         self.fields["unit"].queryset = Unit.objects.filter(
-            kind__in=[Unit.Kind.PRIMARY_CARE, Unit.Kind.DENTAL_CARE, Unit.Kind.BUP]
+            kind__in=[Unit.Kind.PRIMARY_CARE, Unit.Kind.DENTAL_CARE, Unit.Kind.BUP],
+            principal__kind=Principal.Kind.REGION,
         ).select_related("principal")
+        self.fields["unit"].help_text = _(
+            "Oral examination: Folktandvården. Physical and mental: the vårdcentral (or BUP)."
+        )
         if self.instance.pk:
             self.fields["kind"].disabled = True
 

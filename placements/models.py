@@ -154,6 +154,14 @@ class LegalBasis(models.TextChoices):
     LSS = "lss", "LSS"
 
 
+class Provision(models.TextChoices):
+    """Mirrors domain.placements.Provision (R-PLAC-1, L13)."""
+
+    ITSELF = "itself", _("Itself")
+    OTHER_PARTY = "other_party", _("Through another party")
+    BOTH = "both", _("Partly itself, partly through another party")
+
+
 class ExamKind(models.TextChoices):
     PHYSICAL_MENTAL = "physical_mental", _("Physical and mental health")
     ORAL = "oral", _("Oral health (Folktandvården)")
@@ -165,6 +173,7 @@ class Placement(models.Model):
     Status = PlacementStatus
     Form = PlacementForm
     LegalBasis = LegalBasis
+    Provision = Provision
 
     child = models.ForeignKey(
         Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="placements"
@@ -236,9 +245,23 @@ class Placement(models.Model):
     wishes = models.TextField(_("the individual's wishes"), blank=True)
     schooling = models.TextField(_("how school or occupation is provided"), blank=True)
     responsibilities = models.TextField(
-        _("each principal's responsibility for care and support"),
+        _("each principal's and party's responsibility for care and support"),
         blank=True,
-        help_text=_("Also whether a principal performs an intervention itself or through others."),
+        help_text=_(
+            "Per principal and party: which care and support interventions it is responsible for."
+        ),
+    )
+    municipality_provision = models.CharField(
+        _("the municipality performs its interventions"),
+        max_length=20,
+        choices=Provision.choices,
+        blank=True,
+    )
+    region_provision = models.CharField(
+        _("the region performs its interventions"),
+        max_length=20,
+        choices=Provision.choices,
+        blank=True,
     )
     # Ending (R-PLAC-7)
     end_reason = models.TextField(_("reason for ending"), blank=True)
@@ -311,6 +334,11 @@ class Placement(models.Model):
                 condition=~Q(status="ended") | Q(actual_end__isnull=False),
                 name="placement_ended_has_end",
             ),
+            models.CheckConstraint(
+                condition=Q(municipality_provision__in=["", *[p.value for p in rules.Provision]])
+                & Q(region_provision__in=["", *[p.value for p in rules.Provision]]),
+                name="placement_provision_valid",
+            ),
         ]
         indexes = [models.Index(fields=["placing_unit", "status"], name="placement_unit_status")]
 
@@ -335,6 +363,13 @@ class Placement(models.Model):
             goal=self.goal,
             wishes=self.wishes,
             schooling=self.schooling,
+            responsibilities=self.responsibilities,
+            municipality_provision=rules.Provision(self.municipality_provision)
+            if self.municipality_provision
+            else None,
+            region_provision=rules.Provision(self.region_provision)
+            if self.region_provision
+            else None,
             agreement_signed=agreement_signed,
             power_of_attorney_issued_on=self.power_of_attorney_issued_on,
             power_of_attorney_scope=self.power_of_attorney_scope,

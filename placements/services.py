@@ -17,6 +17,7 @@ from domain.deadlines import add_months
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from domain.identity import mask_identity_number
+from organisations.models import Principal
 
 from . import hooks
 from .models import Child, HealthExamination, Placement, RelatedPerson
@@ -137,6 +138,16 @@ def _check_new_placement(placement: Placement) -> None:
         raise RuleViolation(
             "PLACING", _("The placing unit must belong to the placing principal."), field=None
         )
+    _check_age(placement)
+
+
+def _check_age(placement: Placement) -> None:
+    """The target group 0–20 (domain.placements.check_age_at_start), on the start date."""
+    rules.check_age_at_start(
+        birth_date=placement.child.birth_date,
+        start=placement.actual_start or placement.planned_start,
+        field="actual_start" if placement.actual_start else "planned_start",
+    )
 
 
 @transaction.atomic
@@ -171,6 +182,8 @@ def placement_create(
 @transaction.atomic
 def placement_update(*, user: Any, placement: Placement, before: dict[str, Any]) -> Placement:
     placement.placing_principal = placement.placing_unit.principal
+    if placement.status == Placement.Status.PLANNED:
+        _check_age(placement)  # a new planned start is checked as at registering
     rules.check_update(placement.facts(), on=timezone.localdate())
     placement.save()
     audit_record(
@@ -229,12 +242,17 @@ def placement_transition(
 def health_exam_save(
     *, user: Any, placement: Placement, exam: HealthExamination, before: dict[str, Any] | None
 ) -> HealthExamination:
-    """R-PLAC-4: record an examination step (checked in domain.placements)."""
+    """R-PLAC-4: record an examination step, by a unit fitting its kind (checked in
+    domain.placements)."""
+    unit = exam.unit
     rules.check_health_exam(
         initiated_on=exam.initiated_on,
         offered_on=exam.offered_on,
         done_on=exam.done_on,
         unnecessary_reason=exam.unnecessary_reason,
+        kind=rules.ExamKind(exam.kind),
+        unit_kind=unit.kind if unit is not None else None,
+        unit_in_region=unit is not None and unit.principal.kind == Principal.Kind.REGION,
     )
     exam.placement = placement
     exam.save()

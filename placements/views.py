@@ -304,6 +304,8 @@ class PlacementCreateView(PolicyObjectMixin, CreateView):
                 wishes=p.wishes,
                 schooling=p.schooling,
                 responsibilities=p.responsibilities,
+                municipality_provision=p.municipality_provision,
+                region_provision=p.region_provision,
                 care_contact_name=p.care_contact_name,
                 care_contact_unit=p.care_contact_unit_id,
             )

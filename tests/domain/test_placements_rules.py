@@ -15,10 +15,14 @@ from domain.deadlines import add_months
 from domain.errors import RuleViolation
 from domain.placements import (
     ALLOWED_MOVES,
+    ExamKind,
     LegalBasis,
     PlacementFacts,
     PlacementForm,
     PlacementStatus,
+    Provision,
+    check_age_at_start,
+    check_examining_unit,
     check_follow_up_period,
     check_guardian_count,
     check_health_exam,
@@ -53,6 +57,9 @@ def facts(**changes: object) -> PlacementFacts:
         goal="Trygg vardag.",
         wishes="Vill bo nära skolan.",
         schooling="Samma skola som förut.",
+        responsibilities="Kommunen: boende på HVB. Regionen: BUP-behandling.",
+        municipality_provision=Provision.OTHER_PARTY,
+        region_provision=Provision.ITSELF,
         agreement_signed=True,
         power_of_attorney_issued_on=None,
     )
@@ -139,6 +146,42 @@ def test_placement_without_goal_wishes_or_schooling_cannot_start(field, empty):
     assert excinfo.value.field == field
 
 
+@pytest.mark.parametrize("empty", ["", "   \n"])
+def test_placement_without_the_principals_responsibilities_cannot_start(empty):
+    """R-PLAC-1 (L12): each principal's and party's responsibility for the care and support
+    interventions is stated before the placement starts."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(responsibilities=empty), PlacementStatus.ACTIVE, on=ON)
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-1", "responsibilities")
+
+
+@pytest.mark.parametrize("field", ["municipality_provision", "region_provision"])
+def test_placement_cannot_start_before_each_principal_says_who_performs_its_interventions(field):
+    """R-PLAC-1 (L13): for each principal, whether it performs its interventions itself or
+    through another party, before the placement starts (acute ones too)."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(is_acute=True, **{field: None}), PlacementStatus.ACTIVE, on=ON)
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-1", field)
+
+
+@pytest.mark.parametrize("provision", list(Provision))
+def test_any_answer_on_who_performs_the_interventions_lets_the_placement_start(provision):
+    """R-PLAC-1 (L13, L7): itself, through another party, or both."""
+    check_move(
+        facts(municipality_provision=provision, region_provision=provision),
+        PlacementStatus.ACTIVE,
+        on=ON,
+    )
+
+
+def test_an_active_placement_cannot_lose_the_principals_responsibilities_in_an_edit():
+    """R-PLAC-1: what the start required stays stated while the placement runs."""
+    started = facts(status=PlacementStatus.ACTIVE, actual_start=ON)
+    with pytest.raises(RuleViolation) as excinfo:
+        check_update(replace(started, region_provision=None), on=ON)
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-1", "region_provision")
+
+
 def test_an_acute_placement_also_needs_its_record_before_it_starts():
     """R-PLAC-1 applies to acute placements too (R-PLAC-3 relaxes the agreement, not the
     record)."""
@@ -160,11 +203,17 @@ LVU_MINOR = {
 
 @pytest.mark.parametrize(
     "form",
-    [PlacementForm.HVB, PlacementForm.FOSTER_HOME, PlacementForm.EMERGENCY_FOSTER_HOME],
+    [
+        PlacementForm.HVB,
+        PlacementForm.FOSTER_HOME,
+        PlacementForm.EMERGENCY_FOSTER_HOME,
+        PlacementForm.SIS,
+    ],
 )
-def test_lvu_minor_in_foster_home_or_hvb_cannot_start_without_power_of_attorney(form):
-    """R-PLAC-6: for an LVU placement of a minor in a foster home (jourhem included) or an HVB,
-    social services issues a power of attorney before the placement starts."""
+def test_lvu_minor_in_foster_home_hvb_or_sis_cannot_start_without_power_of_attorney(form):
+    """R-PLAC-6: for an LVU placement of a minor in a foster home (jourhem included), an HVB or
+    a SiS special youth home ("HVB, inkl. SIS", 002 §3.4.7), social services issues a power of
+    attorney before the placement starts."""
     with pytest.raises(RuleViolation) as excinfo:
         check_move(facts(form=form, **LVU_MINOR), PlacementStatus.ACTIVE, on=ON)
     assert rule_of(excinfo) == "R-PLAC-6"
@@ -260,9 +309,24 @@ def test_sol_placement_of_a_minor_needs_no_power_of_attorney():
     check_move(placement, PlacementStatus.ACTIVE, on=ON)
 
 
-def test_lvu_minor_at_a_sis_home_needs_no_power_of_attorney():
-    """R-PLAC-6 is about foster homes and HVB: a SiS special youth home needs none."""
-    check_move(facts(form=PlacementForm.SIS, **LVU_MINOR), PlacementStatus.ACTIVE, on=ON)
+def test_lvu_minor_at_a_sis_home_needs_a_power_of_attorney():
+    """R-PLAC-6: 002 §3.4.7 names SiS youth homes ("HVB, inkl. SIS"): the placement starts
+    once the power of attorney is issued with its scope."""
+    sis = facts(form=PlacementForm.SIS, **LVU_MINOR)
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(sis, PlacementStatus.ACTIVE, on=ON)
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-6", "power_of_attorney_issued_on")
+    check_move(
+        replace(sis, power_of_attorney_issued_on=ON, power_of_attorney_scope="Vård och tandvård."),
+        PlacementStatus.ACTIVE,
+        on=ON,
+    )
+
+
+def test_a_young_adult_at_a_sis_home_needs_no_power_of_attorney():
+    """R-PLAC-6 covers minors only, at a SiS home as elsewhere."""
+    adult = facts(form=PlacementForm.SIS, **LVU_MINOR | {"birth_date": date(2007, 1, 1)})
+    check_move(adult, PlacementStatus.ACTIVE, on=ON)
 
 
 @pytest.mark.parametrize(
@@ -271,7 +335,8 @@ def test_lvu_minor_at_a_sis_home_needs_no_power_of_attorney():
         (LegalBasis.LVU, PlacementForm.HVB, date(2010, 6, 1), True),
         (LegalBasis.LVU, PlacementForm.FOSTER_HOME, date(2010, 6, 1), True),
         (LegalBasis.LVU, PlacementForm.EMERGENCY_FOSTER_HOME, date(2010, 6, 1), True),
-        (LegalBasis.LVU, PlacementForm.SIS, date(2010, 6, 1), False),
+        (LegalBasis.LVU, PlacementForm.SIS, date(2010, 6, 1), True),
+        (LegalBasis.SOL, PlacementForm.SIS, date(2010, 6, 1), False),
         (LegalBasis.LVU, PlacementForm.SUPPORTED_HOUSING, date(2010, 6, 1), False),
         (LegalBasis.SOL, PlacementForm.HVB, date(2010, 6, 1), False),
         (LegalBasis.LVU, PlacementForm.HVB, ON.replace(year=ON.year - 18) + ONE_DAY, True),
@@ -279,7 +344,8 @@ def test_lvu_minor_at_a_sis_home_needs_no_power_of_attorney():
     ],
 )
 def test_requires_power_of_attorney(legal_basis, form, birth_date, needed):
-    """R-PLAC-6: needed exactly for LVU + (foster home, jourhem or HVB) + under 18 on the day."""
+    """R-PLAC-6: needed exactly for LVU + (foster home, jourhem, HVB or SiS) + under 18 on the
+    day."""
     assert (
         requires_power_of_attorney(legal_basis=legal_basis, form=form, birth_date=birth_date, on=ON)
         is needed
@@ -375,6 +441,7 @@ def test_follow_up_cannot_end_before_the_placement_ended():
 # --- R-PLAC-4: health examinations -------------------------------------------------------------
 
 INITIATED = date(2026, 3, 2)
+NO_UNIT = {"kind": ExamKind.PHYSICAL_MENTAL, "unit_kind": None, "unit_in_region": False}
 
 
 @pytest.mark.parametrize(
@@ -397,6 +464,7 @@ def test_health_exam_steps_in_order_are_accepted(offered_on, done_on, unnecessar
         offered_on=offered_on,
         done_on=done_on,
         unnecessary_reason=unnecessary_reason,
+        **NO_UNIT,
     )
 
 
@@ -426,9 +494,83 @@ def test_health_exam_steps_out_of_order_are_refused(offered_on, done_on, unneces
             offered_on=offered_on,
             done_on=done_on,
             unnecessary_reason=unnecessary_reason,
+            **NO_UNIT,
         )
     assert rule_of(excinfo) == "R-PLAC-4"
     assert excinfo.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit_kind", "in_region", "allowed"),
+    [
+        (ExamKind.ORAL, "dental_care", True, True),
+        (ExamKind.ORAL, "primary_care", True, False),
+        (ExamKind.ORAL, "bup", True, False),
+        (ExamKind.ORAL, "social_services", False, False),
+        (ExamKind.ORAL, "dental_care", False, False),
+        (ExamKind.PHYSICAL_MENTAL, "primary_care", True, True),
+        (ExamKind.PHYSICAL_MENTAL, "bup", True, True),
+        (ExamKind.PHYSICAL_MENTAL, "dental_care", True, False),
+        (ExamKind.PHYSICAL_MENTAL, "habilitation", True, False),
+        (ExamKind.PHYSICAL_MENTAL, "school", False, False),
+        (ExamKind.PHYSICAL_MENTAL, "primary_care", False, False),
+    ],
+)
+def test_the_examining_unit_fits_the_kind_of_examination(kind, unit_kind, in_region, allowed):
+    """R-PLAC-4: an oral examination is done by Folktandvården (002 §3.4.3.2); a physical and
+    mental one by the region's vårdcentral (002 §3.4.3.1), or BUP."""
+    if allowed:
+        check_examining_unit(kind=kind, unit_kind=unit_kind, unit_in_region=in_region)
+        return
+    with pytest.raises(RuleViolation) as excinfo:
+        check_health_exam(
+            initiated_on=INITIATED,
+            offered_on=None,
+            done_on=None,
+            unnecessary_reason="",
+            kind=kind,
+            unit_kind=unit_kind,
+            unit_in_region=in_region,
+        )
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-4", "unit")
+
+
+def test_an_examination_may_be_initiated_before_its_unit_is_known():
+    """R-PLAC-4: the unit is checked once it is named."""
+    check_examining_unit(kind=ExamKind.ORAL, unit_kind=None, unit_in_region=False)
+
+
+# --- The target group: 0–20 years (002 §1.4) ---------------------------------------------------
+
+BORN = date(2005, 5, 16)  # 21 on 16 May 2026
+
+
+def test_a_placement_may_start_the_day_before_the_21st_birthday():
+    """TARGET-GROUP (002 §1.4): children and young people up to and including 20 years."""
+    check_age_at_start(birth_date=BORN, start=date(2026, 5, 15))
+    check_move(facts(birth_date=BORN), PlacementStatus.ACTIVE, on=date(2026, 5, 15))
+
+
+def test_a_placement_cannot_start_on_the_21st_birthday():
+    """TARGET-GROUP (002 §1.4): someone 21 or older at the start is outside the agreement."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_age_at_start(birth_date=BORN, start=date(2026, 5, 16), field="planned_start")
+    assert (rule_of(excinfo), excinfo.value.field) == ("TARGET-GROUP", "planned_start")
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(facts(birth_date=BORN), PlacementStatus.ACTIVE, on=date(2026, 5, 16))
+    assert (rule_of(excinfo), excinfo.value.field) == ("TARGET-GROUP", "on")
+
+
+def test_the_age_at_the_actual_start_counts_when_the_start_is_moved_later():
+    """TARGET-GROUP: an acute placement that began at 20 may be confirmed as active later."""
+    started = facts(birth_date=BORN, actual_start=date(2026, 5, 15), is_acute=True)
+    check_move(started, PlacementStatus.ACTIVE, on=date(2026, 6, 1))
+
+
+def test_a_placement_cannot_start_before_the_birth():
+    with pytest.raises(RuleViolation) as excinfo:
+        check_age_at_start(birth_date=BORN, start=BORN - ONE_DAY)
+    assert rule_of(excinfo) == "TARGET-GROUP"
 
 
 # --- Guardians ---------------------------------------------------------------------------------

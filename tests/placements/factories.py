@@ -83,6 +83,8 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     wishes = "Vill träffa sin syster varje vecka."
     schooling = "Fortsätter i sin skola med skolskjuts."
     responsibilities = "Kommunen: boende. Regionen: BUP-kontakt."
+    municipality_provision = Placement.Provision.OTHER_PARTY  # the HVB
+    region_provision = Placement.Provision.ITSELF
 
 
 class HealthExaminationFactory(factory.django.DjangoModelFactory):

@@ -290,6 +290,9 @@ def _new_placement(unit, caseworker, **kwargs) -> Placement:
         "goal": "Trygg vardag.",
         "wishes": "Nära skolan.",
         "schooling": "Samma skola.",
+        "responsibilities": "Kommunen: boende på HVB. Regionen: BUP-kontakt.",
+        "municipality_provision": Placement.Provision.OTHER_PARTY,
+        "region_provision": Placement.Provision.ITSELF,
     } | kwargs
     return Placement(**fields)
 

@@ -736,6 +736,9 @@ def _edit_data(placement, **changes) -> dict[str, object]:
         "goal": placement.goal,
         "wishes": placement.wishes,
         "schooling": placement.schooling,
+        "responsibilities": placement.responsibilities,
+        "municipality_provision": placement.municipality_provision,
+        "region_provision": placement.region_provision,
     }
     if placement.is_acute:
         data["is_acute"] = "on"
