@@ -1,11 +1,13 @@
-"""SIP rules: consent (R-SIP-2), the offer to take part (R-SIP-3), the written plan (R-SIP-5),
-its follow-up (R-SIP-6), and the seven steps."""
+"""SIP rules: consent (R-SIP-2), the offer to take part (R-SIP-3), primary care for a family
+without a care contact (R-SIP-4), the written plan (R-SIP-5), its follow-up (R-SIP-6), and the
+seven steps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
@@ -45,6 +47,20 @@ def consent_is_valid(
     return required_consenters(guardian_ids=guardian_ids, is_minor=is_minor) <= valid_givers
 
 
+def check_consent_for_sharing(*, consent_valid: bool, action: Literal["book", "invite"]) -> None:
+    """R-SIP-2: no consent, no SIP. Without a valid consent on the day no SIP meeting is
+    booked and no invitation is sent: both share the child's information with other parties.
+    ``action`` is "book" or "invite" (the message says which)."""
+    if consent_valid:
+        return
+    message = (
+        _("A SIP meeting cannot be booked without valid consent.")
+        if action == "book"
+        else _("Invitations cannot be sent without valid consent.")
+    )
+    raise RuleViolation("R-SIP-2", message, field=None)
+
+
 def check_meeting_can_be_held(
     *, consent_valid: bool, individual_offered_on: date | None, held_on: date
 ) -> None:
@@ -67,6 +83,23 @@ def check_meeting_can_be_held(
             _("The offer to take part must be made before the meeting."),
             field="individual_offered_on",
         )
+
+
+def primary_care_to_propose(
+    *,
+    has_region_care_contact: bool,
+    childs_primary_care: Iterable[int],
+    region_primary_care: Iterable[int],
+) -> list[int]:
+    """R-SIP-4: when the family has no ongoing care contact in the region, primary care (the
+    vårdcentral) is the one invited (002 §2.2.2). Returns the ids of the units to propose:
+    none when there is a care contact; else the child's own vårdcentral (known from the
+    child's placements and health examinations), or every vårdcentral of the region when the
+    child has none on record."""
+    if has_region_care_contact:
+        return []
+    own = sorted(set(childs_primary_care))
+    return own or sorted(set(region_primary_care))
 
 
 @dataclass(frozen=True)

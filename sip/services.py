@@ -17,8 +17,8 @@ from domain import sip as rules
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from domain.identity import age_on
-from organisations.models import Unit
-from placements.models import Child, Placement, RelatedPerson
+from organisations.models import Principal, Unit
+from placements.models import Child, HealthExamination, Placement, RelatedPerson
 
 from .models import (
     Consent,
@@ -49,6 +49,8 @@ def consent_facts(sip: Sip) -> list[rules.ConsentFact]:
 def sip_consent_valid(sip: Sip, *, on: date) -> bool:
     """R-SIP-2, asked of the domain with the SIP's consents and the child's guardians."""
     child = sip.child
+    if on < child.birth_date:
+        return False  # no one consents before the child is born
     guardian_ids = child.related_persons.filter(kind=RelatedPerson.Kind.GUARDIAN).values_list(
         "pk", flat=True
     )
@@ -189,7 +191,13 @@ def invitation_create(
     external_name: str,
     invited_on: date,
 ) -> list[Invitation]:
-    """R-SIP-4: invite units (school, social services, the region's units …) and others."""
+    """R-SIP-4: invite units (school, social services, the region's units …) and others.
+    R-SIP-2: only with a valid consent, on the invitation day and today (an invitation shares
+    the child's information)."""
+    for day in {invited_on, timezone.localdate()}:
+        rules.check_consent_for_sharing(
+            consent_valid=sip_consent_valid(sip, on=day), action="invite"
+        )
     created = []
     already = set(
         sip.invitations.filter(response__in=["pending", "accepted"]).values_list(
@@ -270,6 +278,10 @@ def invitation_respond(
 
 @transaction.atomic
 def meeting_schedule(*, user: Any, sip: Sip, meeting: SipMeeting) -> SipMeeting:
+    """Book a SIP meeting: R-SIP-2, only with a valid consent on the day of booking and on the
+    day of the meeting."""
+    for day in {timezone.localdate(), meeting.scheduled_on}:
+        rules.check_consent_for_sharing(consent_valid=sip_consent_valid(sip, on=day), action="book")
     meeting.sip = sip
     meeting.created_by = user
     meeting.save()
@@ -429,6 +441,45 @@ def meeting_record_held(
                 },
             )
     return plan
+
+
+def family_has_region_care_contact(sip: Sip) -> bool:
+    """R-SIP-4: an ongoing care contact in the region: a region unit named as the care contact
+    of one of the child's planned or active placements, or a region unit that has accepted an
+    invitation to this SIP."""
+    ongoing = [Placement.Status.PLANNED, Placement.Status.ACTIVE]
+    return (
+        sip.child.placements.filter(
+            status__in=ongoing, care_contact_unit__principal__kind=Principal.Kind.REGION
+        ).exists()
+        or sip.invitations.filter(
+            unit__principal__kind=Principal.Kind.REGION, response=Invitation.Response.ACCEPTED
+        ).exists()
+    )
+
+
+def proposed_primary_care_units(sip: Sip) -> list[Unit]:
+    """R-SIP-4: the vårdcentral units to propose among the invited (domain.sip decides): the
+    child's own vårdcentral, known from the health examinations of the child's placements, or
+    else every vårdcentral of the region the child's home municipality lies in."""
+    child = sip.child
+    own = HealthExamination.objects.filter(
+        placement__child=child,
+        unit__kind=Unit.Kind.PRIMARY_CARE,
+        unit__principal__kind=Principal.Kind.REGION,
+    ).values_list("unit_id", flat=True)
+    region_units = Unit.objects.filter(
+        kind=Unit.Kind.PRIMARY_CARE, principal__kind=Principal.Kind.REGION
+    )
+    region_id = child.home_municipality.region_id
+    if region_id is not None:
+        region_units = region_units.filter(principal_id=region_id)
+    ids = rules.primary_care_to_propose(
+        has_region_care_contact=family_has_region_care_contact(sip),
+        childs_primary_care=own,
+        region_primary_care=region_units.values_list("pk", flat=True),
+    )
+    return list(Unit.objects.filter(pk__in=ids).select_related("principal").order_by("name"))
 
 
 def sip_progress(sip: Sip, *, today: date) -> rules.SipProgress:

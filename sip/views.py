@@ -22,7 +22,7 @@ from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from domain.errors import RuleViolation
-from organisations.models import Principal, Unit
+from organisations.models import Unit
 from placements.models import Child, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
 
@@ -137,14 +137,6 @@ class SipDetailView(PolicyObjectMixin, View):
         actor = actor_for(request.user)
         my_units = actor.unit_ids(*CASE_ROLES)
         plans = list(sip.plan_versions.all())
-        has_region_contact = sip.child.placements.filter(
-            care_contact_unit__principal__kind=Principal.Kind.REGION
-        ).exists() or any(
-            inv.unit
-            and inv.unit.principal.kind == Principal.Kind.REGION
-            and inv.response == Invitation.Response.ACCEPTED
-            for inv in sip.invitations.all()
-        )
         context = {
             "sip": sip,
             "child": sip.child,
@@ -162,7 +154,7 @@ class SipDetailView(PolicyObjectMixin, View):
                 for inv in sip.invitations.all()
                 if inv.unit_id in my_units and inv.response == Invitation.Response.PENDING
             ],
-            "propose_primary_care": not has_region_contact,
+            "propose_primary_care": not services.family_has_region_care_contact(sip),
         }
         audit_record(action=AuditAction.VIEW, request=request, obj=sip)
         return render(request, "sip/sip_detail.html", context)
@@ -239,21 +231,36 @@ class InvitationCreateView(PolicyObjectMixin, View):
     policy_action = CHANGE
     policy_kwarg = "sip_pk"
 
-    def _context(self, form: forms.InvitationForm) -> dict[str, Any]:
-        child = self.object.child
-        has_contact = child.placements.filter(
-            care_contact_unit__principal__kind=Principal.Kind.REGION
-        ).exists()
+    def _context(
+        self, form: forms.InvitationForm, proposed: list[Unit] | None = None
+    ) -> dict[str, Any]:
         return {
             "form": form,
             "sip": self.object,
-            "propose_primary_care": not has_contact,
-            "primary_care_units": Unit.objects.filter(kind=Unit.Kind.PRIMARY_CARE),
+            # R-SIP-2: no invitations without a valid consent (the page says why).
+            "consent_valid": services.sip_consent_valid(self.object, on=timezone.localdate()),
+            "propose_primary_care": not services.family_has_region_care_contact(self.object),
+            "primary_care_units": (
+                services.proposed_primary_care_units(self.object) if proposed is None else proposed
+            ),
         }
 
     def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
-        form = forms.InvitationForm(initial={"invited_on": timezone.localdate()})
-        return render(request, "sip/invitation_form.html", self._context(form))
+        # R-SIP-4: without an ongoing care contact in the region, the child's vårdcentral is
+        # proposed: shown and ticked in advance (unless already invited).
+        proposed = services.proposed_primary_care_units(self.object)
+        invited = set(
+            self.object.invitations.filter(response__in=["pending", "accepted"]).values_list(
+                "unit_id", flat=True
+            )
+        )
+        form = forms.InvitationForm(
+            initial={
+                "invited_on": timezone.localdate(),
+                "units": [u.pk for u in proposed if u.pk not in invited],
+            }
+        )
+        return render(request, "sip/invitation_form.html", self._context(form, proposed))
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = forms.InvitationForm(request.POST)
@@ -329,17 +336,29 @@ class MeetingCreateView(PolicyObjectMixin, View):
     def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         kind = "initial" if not self.object.meetings.exists() else "follow_up"
         form = forms.MeetingScheduleForm(initial={"kind": kind})
-        return render(request, "sip/meeting_form.html", {"form": form, "sip": self.object})
+        return self._render(request, form)
+
+    def _render(self, request: HttpRequest, form: forms.MeetingScheduleForm) -> HttpResponse:
+        consent_valid = services.sip_consent_valid(self.object, on=timezone.localdate())
+        return render(
+            request,
+            "sip/meeting_form.html",
+            {"form": form, "sip": self.object, "consent_valid": consent_valid},
+        )
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = forms.MeetingScheduleForm(request.POST)
         if form.is_valid():
-            services.meeting_schedule(
-                user=request.user, sip=self.object, meeting=form.save(commit=False)
-            )
-            messages.success(request, _("The meeting has been scheduled."))
-            return redirect("sip:sip_detail", pk=self.object.pk)
-        return render(request, "sip/meeting_form.html", {"form": form, "sip": self.object})
+            try:
+                services.meeting_schedule(
+                    user=request.user, sip=self.object, meeting=form.save(commit=False)
+                )
+            except RuleViolation as violation:
+                add_rule_error(form, violation)
+            else:
+                messages.success(request, _("The meeting has been scheduled."))
+                return redirect("sip:sip_detail", pk=self.object.pk)
+        return self._render(request, form)
 
 
 def _participant_initial(meeting: SipMeeting) -> list[dict[str, Any]]:

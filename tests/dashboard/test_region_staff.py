@@ -89,6 +89,17 @@ def test_the_examining_unit_gets_the_reminder(oral_exam, dentist):
 @pytest.fixture
 def invited_sip(make_sip, gbg_caseworker, gbg_social, bup):
     sip = make_sip(initiating_unit=gbg_social, need_noticed_on=date(2026, 5, 4))
+    # R-SIP-2: no invitation without a valid consent (the child has no guardian registered).
+    sip_services.consent_record(
+        user=gbg_caseworker,
+        sip=sip,
+        given_by_kind=Consent.GivenBy.YOUNG_PERSON,
+        guardian=None,
+        form=Consent.Form.WRITTEN,
+        given_on=TODAY - timedelta(days=2),
+        scope="BUP får ta del.",
+        scope_units=[bup],
+    )
     sip_services.invitation_create(
         user=gbg_caseworker, sip=sip, units=[bup], external_name="", invited_on=TODAY
     )
@@ -116,16 +127,7 @@ def test_a_declined_invitation_takes_the_deadline_away(invited_sip, bup_clinicia
 def test_a_revoked_consent_takes_the_sips_deadlines_away(
     invited_sip, bup_clinician, gbg_caseworker, bup, child
 ):
-    consent = sip_services.consent_record(
-        user=gbg_caseworker,
-        sip=invited_sip,
-        given_by_kind=Consent.GivenBy.YOUNG_PERSON,
-        guardian=None,
-        form=Consent.Form.WRITTEN,
-        given_on=TODAY - timedelta(days=2),
-        scope="BUP får ta del.",
-        scope_units=[bup],
-    )
+    consent = invited_sip.consents.get()
     assert my_deadlines(bup_clinician, today=TODAY)
 
     sip_services.consent_revoke(

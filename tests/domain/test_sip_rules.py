@@ -20,9 +20,11 @@ from domain.sip import (
     ConsentFact,
     InterventionFact,
     SipProgress,
+    check_consent_for_sharing,
     check_meeting_can_be_held,
     check_plan,
     consent_is_valid,
+    primary_care_to_propose,
     required_consenters,
 )
 
@@ -354,3 +356,48 @@ def test_progress_has_the_seven_steps_in_order():
         ("close", False),
     ]
     assert len(STEPS) == 7
+
+
+# --- R-SIP-2: no booking and no invitation without consent ---------------------------------------
+
+
+@pytest.mark.parametrize("action", ["book", "invite"])
+def test_no_meeting_is_booked_and_no_invitation_sent_without_valid_consent(action):
+    """R-SIP-2: no consent, no SIP: booking a meeting and inviting share the child's
+    information, so both need a valid consent."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_consent_for_sharing(consent_valid=False, action=action)
+    assert excinfo.value.rule == "R-SIP-2"
+
+
+@pytest.mark.parametrize("action", ["book", "invite"])
+def test_with_valid_consent_meetings_are_booked_and_invitations_sent(action):
+    check_consent_for_sharing(consent_valid=True, action=action)
+
+
+# --- R-SIP-4: primary care when the family has no care contact in the region -----------------
+
+
+def test_without_a_care_contact_the_childs_own_vardcentral_is_proposed():
+    """R-SIP-4 (002 §2.2.2): no ongoing care contact in the region: primary care is invited,
+    the child's own vårdcentral first."""
+    proposed = primary_care_to_propose(
+        has_region_care_contact=False, childs_primary_care=[7, 7], region_primary_care=[7, 8, 9]
+    )
+    assert proposed == [7]
+
+
+def test_without_a_known_vardcentral_every_vardcentral_of_the_region_is_proposed():
+    """R-SIP-4: no vårdcentral on record for the child: the region's are proposed."""
+    proposed = primary_care_to_propose(
+        has_region_care_contact=False, childs_primary_care=[], region_primary_care=[9, 8]
+    )
+    assert proposed == [8, 9]
+
+
+def test_with_a_care_contact_in_the_region_nothing_is_proposed():
+    """R-SIP-4: the proposal is only for a family without an ongoing care contact."""
+    proposed = primary_care_to_propose(
+        has_region_care_contact=True, childs_primary_care=[7], region_primary_care=[7, 8]
+    )
+    assert proposed == []

@@ -144,10 +144,17 @@ def consents(sip, guardians, give_consent):
 
 
 @pytest.fixture
-def invite(gbg_caseworker):
-    """``invite(sip, *units)``: invitations sent today by the Göteborg caseworker."""
+def invite(gbg_caseworker, give_consent):
+    """``invite(sip, *units)``: invitations sent today by the Göteborg caseworker. R-SIP-2: an
+    invitation needs a valid consent, so when the SIP has none yet its guardians' (or the young
+    person's) written consent is recorded first, given on the invitation day at the latest."""
 
     def _invite(sip, *units, invited_on=TODAY):
+        if not all(services.sip_consent_valid(sip, on=day) for day in {invited_on, TODAY}):
+            guardians = list(sip.child.related_persons.filter(kind=RelatedPerson.Kind.GUARDIAN))
+            given_on = min(invited_on, date(2026, 5, 10))
+            for guardian in guardians or [None]:
+                give_consent(sip, guardian, given_on=given_on)
         return services.invitation_create(
             user=gbg_caseworker, sip=sip, units=list(units), external_name="", invited_on=invited_on
         )

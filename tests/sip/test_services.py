@@ -288,7 +288,7 @@ def test_revocation_concerns_only_the_parties_the_consent_covered(
 
 
 def test_invitations_are_created_per_unit_and_for_other_participants(
-    sip, gbg_caseworker, bup, primary_care, audit
+    sip, consents, gbg_caseworker, bup, primary_care, audit
 ):
     created = services.invitation_create(
         user=gbg_caseworker,
