@@ -132,8 +132,8 @@ def seed_cases(*, today: date) -> None:
                 applies_from_start=placement.is_acute,
             ),
             lines=[
-                services.LineData("Behandlingskontakt på BUP", region),
-                services.LineData("Särskilt stöd i skolan", municipality),
+                services.LineData("Behandlingskontakt på BUP", region, kind="health_care"),
+                services.LineData("Särskilt stöd i skolan", municipality, kind="school"),
             ],
         )
         services.agreement_send_for_signature(user=caseworker, version=version)

@@ -71,6 +71,8 @@ def structured_data(version: AgreementVersion) -> dict[str, Any]:
         "lines": [
             {
                 "description": line.description,
+                "kind": line.kind,
+                "deviation_reason": line.deviation_reason,
                 "responsible_principal_id": line.responsible_principal_id,
                 "amount_per_month": str(line.amount_per_month)
                 if line.amount_per_month is not None

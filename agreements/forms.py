@@ -21,7 +21,7 @@ from core.forms import (
 from organisations.models import FinancialMandate, Principal
 from sip.models import SipMeeting
 
-from .models import AgreementVersion
+from .models import AgreementLine, AgreementVersion
 
 
 class CostMeetingForm(forms.Form):
@@ -139,12 +139,25 @@ class LineForm(forms.Form):
     responsible_principal = forms.ModelChoiceField(
         label=_("Responsible principal"), queryset=Principal.objects.none()
     )
+    kind = forms.ChoiceField(
+        label=_("Kind of intervention"),
+        choices=[("", "---------"), *AgreementLine.Kind.choices],  # an untouched row stays empty
+    )
     amount_per_month = AmountField(
         label=_("Cost (SEK per month)"),
         required=False,
         max_digits=12,
         decimal_places=2,
         min_value=0,
+    )
+    deviation_reason = forms.CharField(
+        label=_("Reason, if the other principal bears it"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Health care is the region's, social services and school the municipality's (L15). "
+            "State why when this line puts it otherwise."
+        ),
     )
     intervention_id = IdField()
 

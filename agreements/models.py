@@ -216,7 +216,16 @@ class AgreementVersion(models.Model):
 
 class AgreementLine(models.Model):
     """One intervention of the SIP and its responsible principal (R-COST-1, R-COST-2), with its
-    cost in kronor per month where there is one."""
+    cost in kronor per month where there is one. Its kind says whose it is by the main rule
+    (health care the region's, social services and school the municipality's); a line that puts
+    it otherwise states why."""
+
+    class Kind(models.TextChoices):
+        """Mirrors domain.agreements.InterventionKind (a test keeps them equal)."""
+
+        SOCIAL = "social", _("Social services")
+        SCHOOL = "school", _("School")
+        HEALTH_CARE = "health_care", _("Health care")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="lines")
     intervention = models.ForeignKey(
@@ -232,11 +241,23 @@ class AgreementLine(models.Model):
     amount_per_month = models.DecimalField(
         _("cost (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    kind = models.CharField(_("kind of intervention"), max_length=20, choices=Kind.choices)
+    deviation_reason = models.TextField(
+        _("reason the other principal bears it"),
+        blank=True,
+        help_text=_("Only when the line departs from the main rule (L15)."),
+    )
 
     class Meta:
         verbose_name = _("agreement line")
         verbose_name_plural = _("agreement lines")
         ordering = ["version", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in rules.InterventionKind]),
+                name="agreement_line_kind_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

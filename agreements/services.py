@@ -172,6 +172,64 @@ class LineData:
     responsible_principal: Principal
     amount_per_month: Decimal | None = None
     intervention_id: int | None = None
+    kind: str | None = None  # domain.agreements.InterventionKind; None: the linked intervention's
+    deviation_reason: str = ""
+
+
+class LineRuleViolation(RuleViolation):
+    """A rule broken by one line of the agreement: ``index`` is its place among the lines."""
+
+    def __init__(self, violation: RuleViolation, *, index: int) -> None:
+        super().__init__(violation.rule, violation.message, field=violation.field)
+        self.index = index
+
+
+def intervention_kind(item: Intervention) -> str:
+    """The kind of a SIP intervention: health care, a school unit's, else social services."""
+    if item.is_health_care:
+        return rules.InterventionKind.HEALTH_CARE
+    unit = item.responsible_unit
+    if unit is not None and unit.kind == "school":
+        return rules.InterventionKind.SCHOOL
+    return rules.InterventionKind.SOCIAL
+
+
+def _line_kinds(placement: Placement, lines: list[LineData]) -> list[rules.InterventionKind]:
+    """Each line's kind: the one stated, else that of the child's SIP intervention it links."""
+    linked = {
+        item.pk: intervention_kind(item)
+        for item in Intervention.objects.filter(
+            pk__in=[line.intervention_id for line in lines if line.intervention_id],
+            plan__sip__child_id=placement.child_id,
+        ).select_related("responsible_unit")
+    }
+    kinds = []
+    for index, line in enumerate(lines):
+        kind = line.kind or linked.get(line.intervention_id or 0)
+        if kind not in set(rules.InterventionKind):
+            raise LineRuleViolation(
+                RuleViolation(
+                    "R-COST-1",
+                    _("State whether the intervention is health care, social services or school."),
+                    field="kind",
+                ),
+                index=index,
+            )
+        kinds.append(rules.InterventionKind(kind))
+    return kinds
+
+
+def _check_lines(lines: list[tuple[rules.InterventionKind, int, str]], *, region_id: int) -> None:
+    """R-COST-1: each line's principal by the main rule, or a stated reason."""
+    for index, (kind, principal_id, reason) in enumerate(lines):
+        try:
+            rules.check_line_principal(
+                kind=kind,
+                responsible="region" if principal_id == region_id else "municipality",
+                reason=reason,
+            )
+        except RuleViolation as violation:
+            raise LineRuleViolation(violation, index=index) from None
 
 
 @dataclass(frozen=True)
@@ -186,7 +244,10 @@ class VersionData:
     effective_from: date | None = None
 
 
-def _check_version(placement: Placement, data: VersionData, lines: list[LineData]) -> None:
+def _check_version(
+    placement: Placement, data: VersionData, lines: list[LineData]
+) -> list[rules.InterventionKind]:
+    """The version's rules; returns each line's kind of intervention."""
     municipality, region = principals_of(placement)
     if data.cost_meeting.placement_id != placement.pk:
         raise RuleViolation(
@@ -218,6 +279,15 @@ def _check_version(placement: Placement, data: VersionData, lines: list[LineData
                 _("Each intervention's responsible principal is one of the two principals."),
                 field=None,
             )
+    kinds = _line_kinds(placement, lines)
+    _check_lines(
+        [
+            (kind, line.responsible_principal.pk, line.deviation_reason)
+            for kind, line in zip(kinds, lines, strict=True)
+        ],
+        region_id=region.pk,
+    )
+    return kinds
 
 
 def _acute_effective_from(placement: Placement, data: VersionData) -> date:
@@ -236,7 +306,12 @@ def _acute_effective_from(placement: Placement, data: VersionData) -> date:
     return effective
 
 
-def _write_version(version: AgreementVersion, data: VersionData, lines: list[LineData]) -> None:
+def _write_version(
+    version: AgreementVersion,
+    data: VersionData,
+    lines: list[LineData],
+    kinds: list[rules.InterventionKind],
+) -> None:
     version.cost_meeting = data.cost_meeting
     version.sip_meeting = data.cost_meeting.sip_meeting
     version.health_care_provision = data.health_care_provision
@@ -259,13 +334,15 @@ def _write_version(version: AgreementVersion, data: VersionData, lines: list[Lin
             plan__sip__child_id=version.agreement.placement.child_id,
         ).values_list("pk", flat=True)
     )
-    for line in lines:
+    for line, kind in zip(lines, kinds, strict=True):
         AgreementLine.objects.create(
             version=version,
             description=line.description,
             responsible_principal=line.responsible_principal,
             amount_per_month=line.amount_per_month,
             intervention_id=line.intervention_id if line.intervention_id in known else None,
+            kind=kind,
+            deviation_reason=line.deviation_reason.strip(),
         )
 
 
@@ -279,7 +356,7 @@ def agreement_draft_save(
     version: AgreementVersion | None = None,
 ) -> AgreementVersion:
     """Create the first draft, or change a draft. Nothing signed is ever edited (R-COST-4)."""
-    _check_version(placement, data, lines)
+    kinds = _check_version(placement, data, lines)
     municipality, region = principals_of(placement)
     agreement, _created = Agreement.objects.get_or_create(
         placement=placement, defaults={"municipality": municipality, "region": region}
@@ -307,7 +384,7 @@ def agreement_draft_save(
         data = replace(data, effective_from=_acute_effective_from(placement, data))
     else:
         data = replace(data, effective_from=None)  # a planned placement: set when sent
-    _write_version(version, data, lines)
+    _write_version(version, data, lines, kinds)
     audit_record(
         action=action,
         user=user,
@@ -349,6 +426,8 @@ def agreement_new_version(*, user: User, agreement: Agreement) -> AgreementVersi
             responsible_principal=line.responsible_principal,
             amount_per_month=line.amount_per_month,
             intervention=line.intervention,
+            kind=line.kind,
+            deviation_reason=line.deviation_reason,
         )
     audit_record(
         action=AuditAction.CREATE, user=user, obj=version, details={"from": current.number}
@@ -362,10 +441,21 @@ def agreement_send_for_signature(*, user: User, version: AgreementVersion) -> Ag
     rules.check_move(
         rules.AgreementStatus(locked.status), rules.AgreementStatus.AWAITING_SIGNATURES
     )
-    if not locked.lines.exists():
-        raise RuleViolation(
-            "R-COST-2", _("The agreement must list the interventions and their principals.")
-        )
+    lines = list(locked.lines.all())
+    rules.check_agreement_content(
+        health_care_provision=locked.health_care_provision, line_count=len(lines)
+    )
+    _check_lines(
+        [
+            (
+                rules.InterventionKind(line.kind),
+                line.responsible_principal_id,
+                line.deviation_reason,
+            )
+            for line in lines
+        ],
+        region_id=locked.agreement.region_id,
+    )
     if locked.number > 1 and locked.effective_from is None:
         raise RuleViolation(
             "R-COST-4", _("State from which date the new version applies."), field="effective_from"

@@ -158,6 +158,7 @@ def _line_initial(
         rows.append(
             {
                 "description": item.description,
+                "kind": services.intervention_kind(item),
                 "responsible_principal": (
                     principal.pk
                     if principal and principal.pk in (municipality.pk, region.pk)
@@ -208,6 +209,8 @@ class _VersionFormMixin(PolicyObjectMixin, View):
                     "responsible_principal": line.responsible_principal_id,
                     "amount_per_month": line.amount_per_month,
                     "intervention_id": line.intervention_id,
+                    "kind": line.kind,
+                    "deviation_reason": line.deviation_reason,
                 }
                 for line in version.lines.all()
             ]
@@ -253,15 +256,21 @@ class _VersionFormMixin(PolicyObjectMixin, View):
                 applies_from_start=form.cleaned_data.get("applies_from_start", False),
                 effective_from=form.cleaned_data.get("effective_from"),
             )
+            rows = [
+                (index, row)
+                for index, row in enumerate(lines.cleaned_data)
+                if row and row.get("description")
+            ]
             line_data = [
                 services.LineData(
                     description=row["description"],
                     responsible_principal=row["responsible_principal"],
                     amount_per_month=row.get("amount_per_month"),
                     intervention_id=row.get("intervention_id"),
+                    kind=row.get("kind") or None,
+                    deviation_reason=row.get("deviation_reason", ""),
                 )
-                for row in lines.cleaned_data
-                if row and row.get("description")
+                for _index, row in rows
             ]
             try:
                 version = services.agreement_draft_save(
@@ -271,6 +280,9 @@ class _VersionFormMixin(PolicyObjectMixin, View):
                     lines=line_data,
                     version=self.version(),
                 )
+            except services.LineRuleViolation as violation:
+                # Next to the field of the line that breaks the rule (R-COST-1).
+                add_rule_error(lines.forms[rows[violation.index][0]], violation)
             except RuleViolation as violation:
                 add_rule_error(form, violation)
             else:

@@ -315,6 +315,54 @@ def check_split(
         )
 
 
+# --- each principal's own costs (R-COST-1) and what the agreement states (R-COST-2) -----------
+
+
+class InterventionKind(StrEnum):
+    SOCIAL = "social"  # social services (SoL, LSS, LVU, LVM): the municipality's (L5)
+    SCHOOL = "school"  # schooling under the Education Act: the municipality's (L5)
+    HEALTH_CARE = "health_care"  # health care: the region's (L6)
+
+
+MAIN_RULE_PRINCIPAL: dict[InterventionKind, str] = {
+    InterventionKind.SOCIAL: "municipality",
+    InterventionKind.SCHOOL: "municipality",
+    InterventionKind.HEALTH_CARE: "region",
+}
+
+
+def check_line_principal(*, kind: InterventionKind, responsible: str, reason: str) -> None:
+    """R-COST-1 (L15, with L5–L6): each principal bears the costs of its own responsibility,
+    whether it performs the intervention itself or through another party: a health-care
+    intervention is the region's, a social or school intervention the municipality's.
+    ``responsible`` is "municipality" or "region". A line that puts it otherwise states why."""
+    if responsible != MAIN_RULE_PRINCIPAL[kind] and not reason.strip():
+        raise RuleViolation(
+            "R-COST-1",
+            _(
+                "Health care is the region's and social services and school the "
+                "municipality's: state why this intervention is the other principal's."
+            ),
+            field="deviation_reason",
+        )
+
+
+def check_agreement_content(*, health_care_provision: str, line_count: int) -> None:
+    """R-COST-2 (L17–L18): before it is sent for signature, the agreement states each
+    principal's responsibility for the interventions (at least one line) and how the
+    health-care interventions are provided."""
+    if not health_care_provision.strip():
+        raise RuleViolation(
+            "R-COST-2",
+            _("State how the health-care interventions are provided."),
+            field="health_care_provision",
+        )
+    if line_count == 0:
+        raise RuleViolation(
+            "R-COST-2", _("The agreement must list the interventions and their principals.")
+        )
+
+
 # --- the annual amounts a mandate's limit is checked against ----------------------------------
 
 DAYS_PER_YEAR = 365

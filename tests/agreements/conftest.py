@@ -277,8 +277,11 @@ def lines_for(municipality, region) -> list[services.LineData]:
             description="Neuropsykiatrisk utredning",
             responsible_principal=region,
             amount_per_month=Decimal("4500.00"),
+            kind="health_care",
         ),
-        services.LineData(description="Boende på HVB", responsible_principal=municipality),
+        services.LineData(
+            description="Boende på HVB", responsible_principal=municipality, kind="social"
+        ),
     ]
 
 

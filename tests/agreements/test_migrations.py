@@ -76,3 +76,33 @@ def test_a_stated_date_is_never_changed(placement, draft):
     draft.save()
 
     assert _run(draft) == date(2026, 6, 10)
+
+
+# --- 0006: the kind of each existing line (R-COST-1) ----------------------------------------
+
+fill_kind = importlib.import_module(
+    "agreements.migrations.0006_agreement_line_kind_and_reason"
+).fill_kind
+
+
+def test_r_cost_1_existing_lines_take_the_kind_of_their_intervention_or_of_their_principal(
+    draft, sip_meeting, goteborg, region
+):
+    """Linked: the intervention's kind (health care, else social services); unlinked: the kind
+    their principal bears by the main rule. No reason is invented."""
+    items = {i.is_health_care: i for i in sip_meeting.plan.interventions.all()}
+    health, hvb = draft.lines.order_by("pk")
+    hvb.intervention = items[True]  # a health-care intervention on the municipality's line
+    hvb.save()
+    extra = draft.lines.create(description="Skola", responsible_principal=goteborg, kind="school")
+    draft.lines.update(kind="school")
+
+    fill_kind(apps, None)
+
+    kinds = dict(draft.lines.values_list("pk", "kind"))
+    assert (kinds[health.pk], kinds[hvb.pk], kinds[extra.pk]) == (
+        "health_care",
+        "health_care",
+        "social",
+    )
+    assert set(draft.lines.values_list("deviation_reason", flat=True)) == {""}

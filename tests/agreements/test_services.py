@@ -727,6 +727,136 @@ def test_a_draft_without_lines_cannot_be_sent(
     assert audit.new() == []
 
 
+def test_r_cost_2_a_draft_without_the_health_care_provision_cannot_be_sent(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit
+):
+    """L18: the domain requires it at sending, not only the form."""
+    version = _save(placement, cost_meeting, gbg_caseworker, goteborg, region)
+    AgreementVersion.objects.filter(pk=version.pk).update(health_care_provision="  ")
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-2", "health_care_provision")
+    version.refresh_from_db()
+    assert version.status == AgreementStatus.DRAFT
+    assert audit.new() == []
+
+
+# --- R-COST-1: health care the region's, social services and school the municipality's ------------
+
+
+def _line(principal, kind, reason="", **more) -> services.LineData:
+    return services.LineData(
+        description="Insats",
+        responsible_principal=principal,
+        kind=kind,
+        deviation_reason=reason,
+        **more,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "whose"), [("health_care", "municipality"), ("social", "region"), ("school", "region")]
+)
+def test_r_cost_1_a_line_against_the_main_rule_needs_a_reason(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit, kind, whose
+):
+    principal = {"municipality": goteborg, "region": region}[whose]
+    audit.mark()
+
+    with pytest.raises(services.LineRuleViolation) as exc:
+        _save(
+            placement,
+            cost_meeting,
+            gbg_caseworker,
+            goteborg,
+            region,
+            lines=[_line(goteborg, "social"), _line(principal, kind)],
+        )
+
+    assert (exc.value.rule, exc.value.field, exc.value.index) == (
+        "R-COST-1",
+        "deviation_reason",
+        1,
+    )
+    _no_agreement_stored(audit)
+
+
+def test_r_cost_1_a_line_against_the_main_rule_with_a_reason_is_saved_and_copied(
+    placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    reason = "Kommunens HVB har egen sjuksköterska enligt avtal."
+    version = _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        lines=[_line(goteborg, "health_care", reason), _line(region, "health_care")],
+    )
+
+    assert [(line.kind, line.deviation_reason) for line in version.lines.all()] == [
+        ("health_care", reason),
+        ("health_care", ""),
+    ]
+    sent = services.agreement_send_for_signature(user=gbg_caseworker, version=version)
+    sign(sent, effective_from=date(2026, 6, 1))
+    copy = services.agreement_new_version(user=gbg_caseworker, agreement=version.agreement)
+    assert [(line.kind, line.deviation_reason) for line in copy.lines.all()] == [
+        ("health_care", reason),
+        ("health_care", ""),
+    ]
+
+
+def test_r_cost_1_a_line_linked_to_a_sip_intervention_takes_its_kind(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, sip_meeting
+):
+    items = {i.is_health_care: i for i in sip_meeting.plan.interventions.all()}
+    version = _save(
+        placement,
+        cost_meeting,
+        gbg_caseworker,
+        goteborg,
+        region,
+        lines=[
+            _line(region, None, intervention_id=items[True].pk),
+            _line(goteborg, None, intervention_id=items[False].pk),
+        ],
+    )
+
+    assert [line.kind for line in version.lines.all()] == ["health_care", "social"]
+
+
+def test_r_cost_1_a_line_of_no_stated_kind_is_refused(
+    placement, cost_meeting, gbg_caseworker, goteborg, region, audit
+):
+    audit.mark()
+
+    with pytest.raises(services.LineRuleViolation) as exc:
+        _save(
+            placement, cost_meeting, gbg_caseworker, goteborg, region, lines=[_line(goteborg, None)]
+        )
+
+    assert (exc.value.rule, exc.value.field, exc.value.index) == ("R-COST-1", "kind", 0)
+    _no_agreement_stored(audit)
+
+
+def test_r_cost_1_sending_refuses_a_line_against_the_main_rule_without_a_reason(
+    draft, gbg_caseworker, goteborg
+):
+    """A draft stored before the rule (migration 0006 invents no reason) is refused at sending."""
+    draft.lines.filter(kind="social").update(responsible_principal=draft.agreement.region)
+
+    with pytest.raises(RuleViolation) as exc:
+        services.agreement_send_for_signature(user=gbg_caseworker, version=draft)
+
+    assert exc.value.rule == "R-COST-1"
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.DRAFT
+
+
 @pytest.mark.parametrize("status", ["awaiting_signatures", "signed", "superseded", "ended"])
 def test_only_a_draft_is_sent(draft, gbg_caseworker, audit, status):
     draft.status = status
@@ -1014,3 +1144,9 @@ def test_cancelling_a_planned_placement_ends_its_signed_agreement(draft, placeme
 
     signed.refresh_from_db()
     assert (signed.status, signed.effective_until) == ("ended", None)
+
+
+def test_r_cost_1_the_line_kinds_of_the_model_are_the_domains():
+    from domain.agreements import InterventionKind
+
+    assert set(AgreementLine.Kind.values) == {k.value for k in InterventionKind}

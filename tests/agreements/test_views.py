@@ -364,6 +364,8 @@ def _lines(*rows) -> dict:
         data[f"l-{i}-responsible_principal"] = str(principal.pk)
         data[f"l-{i}-amount_per_month"] = "" if amount is None else str(amount)
         data[f"l-{i}-intervention_id"] = ""
+        # R-COST-1: the kind its principal bears by the main rule.
+        data[f"l-{i}-kind"] = "health_care" if principal.kind == "region" else "social"
     return data
 
 
@@ -417,11 +419,11 @@ def test_the_agreement_form_proposes_the_sip_plans_interventions(
     assert response.status_code == 200
     assert response.context["form"].initial["cost_meeting"] == cost_meeting.pk
     assert [
-        (f.initial["description"], f.initial["responsible_principal"])
+        (f.initial["description"], f.initial["kind"], f.initial["responsible_principal"])
         for f in response.context["lines"].forms[:2]
     ] == [
-        ("Neuropsykiatrisk utredning", region.pk),
-        ("Boende på HVB", goteborg.pk),
+        ("Neuropsykiatrisk utredning", "health_care", region.pk),
+        ("Boende på HVB", "social", goteborg.pk),
     ]
 
 
@@ -602,6 +604,59 @@ def test_r_plac_3_an_acute_split_from_before_the_placement_start_is_refused_in_s
     _assert_no_version(response, audit, "effective_from")
     assert response.context["form"].errors["effective_from"] == [
         "Fördelningen kan inte gälla från en dag före placeringens start."
+    ]
+
+
+def test_r_cost_1_a_health_care_line_for_the_municipality_needs_a_reason_in_swedish(
+    caseworker_client, placement, cost_meeting, goteborg, region, audit
+):
+    rows = [("Boende på HVB", goteborg, None), ("Sjuksköterska på HVB", goteborg, None)]
+    data = _version_post(cost_meeting.pk, goteborg, region, lines=rows) | {
+        "l-1-kind": "health_care"
+    }
+
+    response = caseworker_client.post(_create_url(placement), data)
+
+    _assert_no_version(response, audit, "lines")
+    line = response.context["lines"].forms[1]
+    assert line.errors["deviation_reason"] == [
+        "Hälso- och sjukvård är regionens och socialtjänst och skola kommunens: ange varför "
+        "den här insatsen är den andra huvudmannens."
+    ]
+    assert not response.context["lines"].forms[0].errors
+
+
+def test_r_cost_1_a_health_care_line_for_the_municipality_with_a_reason_is_saved(
+    caseworker_client, placement, cost_meeting, goteborg, region
+):
+    rows = [("Boende på HVB", goteborg, None), ("Sjuksköterska på HVB", goteborg, None)]
+    data = _version_post(cost_meeting.pk, goteborg, region, lines=rows) | {
+        "l-1-kind": "health_care",
+        "l-1-deviation_reason": "HVB-hemmets sjuksköterska ingår i dygnsavgiften.",
+    }
+
+    response = caseworker_client.post(_create_url(placement), data)
+
+    assert response.status_code == 302
+    assert list(AgreementLine.objects.order_by("pk").values_list("kind", "deviation_reason")) == [
+        ("social", ""),
+        ("health_care", "HVB-hemmets sjuksköterska ingår i dygnsavgiften."),
+    ]
+
+
+def test_r_cost_2_sending_without_the_health_care_provision_is_refused_in_swedish(
+    caseworker_client, draft
+):
+    AgreementVersion.objects.filter(pk=draft.pk).update(health_care_provision="")
+
+    response = caseworker_client.post(
+        reverse("agreements:version_send", args=[draft.pk]), follow=True
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert "Ange hur hälso- och sjukvårdsinsatserna tillgodoses." in [
+        str(m) for m in response.context["messages"]
     ]
 
 

@@ -7,7 +7,9 @@
 - R-MEET-2 (and R-MEET-3's "one from each principal"): staff of the two principals only;
 - R-MEET-3: for each principal a participant with a financial mandate valid on the meeting day;
 - R-PLAC-3 / R-COST-4: from when a version applies;
-- R-COST-2 / R-COST-3: the split, and when the standard split is offered.
+- R-COST-1: health care the region's, social services and school the municipality's, or a reason;
+- R-COST-2 / R-COST-3: what the agreement states, the split, and when the standard split is
+  offered.
 
 The money itself (domain.money, domain.statements) has its own tests.
 """
@@ -25,13 +27,16 @@ from domain.agreements import (
     ALLOWED_MOVES,
     AgreementStatus,
     CostParticipant,
+    InterventionKind,
     MeetingRef,
     SplitMethod,
     acute_effective_from,
     annual_amounts,
     check_acute_effective_from,
+    check_agreement_content,
     check_cost_meeting_mandates,
     check_cost_meeting_participants,
+    check_line_principal,
     check_move,
     check_new_version_date,
     check_split,
@@ -706,3 +711,65 @@ def test_r_meet_3_a_percent_split_without_a_valid_percent_has_no_annual_amount(
         amounts(method, percent=percent, per_month=per_month)
 
     assert exc.value.rule == "R-COST-2"
+
+
+# --- R-COST-1: each principal bears its own interventions; R-COST-2: what the agreement states ---
+
+
+@pytest.mark.parametrize(
+    ("kind", "responsible"),
+    [
+        (InterventionKind.HEALTH_CARE, "region"),
+        (InterventionKind.SOCIAL, "municipality"),
+        (InterventionKind.SCHOOL, "municipality"),
+    ],
+)
+def test_r_cost_1_a_line_by_the_main_rule_needs_no_reason(kind, responsible):
+    check_line_principal(kind=kind, responsible=responsible, reason="")
+
+
+@pytest.mark.parametrize(
+    ("kind", "responsible"),
+    [
+        (InterventionKind.HEALTH_CARE, "municipality"),
+        (InterventionKind.SOCIAL, "region"),
+        (InterventionKind.SCHOOL, "region"),
+    ],
+)
+@pytest.mark.parametrize("reason", ["", "  \n"])
+def test_r_cost_1_a_line_against_the_main_rule_without_a_reason_is_refused(
+    kind, responsible, reason
+):
+    """L15: health care is the region's, social services and school the municipality's."""
+    with pytest.raises(RuleViolation) as exc:
+        check_line_principal(kind=kind, responsible=responsible, reason=reason)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-1", "deviation_reason")
+
+
+def test_r_cost_1_a_line_against_the_main_rule_with_a_stated_reason_is_allowed():
+    check_line_principal(
+        kind=InterventionKind.HEALTH_CARE,
+        responsible="municipality",
+        reason="Kommunens HVB har egen sjuksköterska enligt avtal.",
+    )
+
+
+@pytest.mark.parametrize("provision", ["", "   "])
+def test_r_cost_2_the_agreement_states_how_health_care_is_provided(provision):
+    """L18: how the health-care interventions are provided."""
+    with pytest.raises(RuleViolation) as exc:
+        check_agreement_content(health_care_provision=provision, line_count=2)
+
+    assert (exc.value.rule, exc.value.field) == ("R-COST-2", "health_care_provision")
+
+
+def test_r_cost_2_the_agreement_lists_the_interventions():
+    with pytest.raises(RuleViolation) as exc:
+        check_agreement_content(health_care_provision="BUP på mottagningen.", line_count=0)
+
+    assert exc.value.rule == "R-COST-2"
+
+
+def test_r_cost_2_an_agreement_with_provision_and_lines_may_be_sent():
+    check_agreement_content(health_care_provision="BUP på mottagningen.", line_count=1)

@@ -24,7 +24,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from agreements.models import AgreementVersion
+from agreements.models import AgreementLine, AgreementVersion
 from dashboard.models import KIND_LABELS
 from placements.models import HealthExamination, Placement, RelatedPerson
 from sip.models import Consent, Intervention, Invitation, MeetingParticipant, SipMeeting
@@ -198,6 +198,8 @@ def _version_fields(w: Any) -> dict[str, Any]:
             "l",
             {
                 "description": TEXT,
+                "kind": choice(AgreementLine.Kind.values),
+                "deviation_reason": TEXT,
                 "responsible_principal": ids(w.goteborg, w.region, w.molndal),
                 "amount_per_month": AMOUNT,
                 "intervention_id": ids(1, w.sip_meeting.pk),
@@ -586,6 +588,7 @@ def _valid_version(w: Any) -> dict[str, Any]:
         "l-TOTAL_FORMS": "1",
         "l-INITIAL_FORMS": "0",
         "l-0-description": "Boende på HVB",
+        "l-0-kind": "social",
         "l-0-responsible_principal": w.goteborg.pk,
     }
 

@@ -195,12 +195,15 @@ def make_draft(placement, sip_meeting, gbg_caseworker, municipal_signatory, regi
             data=agreement_services.VersionData(**data),
             lines=[
                 agreement_services.LineData(
-                    description="Boende och stöd på HVB", responsible_principal=municipality
+                    description="Boende och stöd på HVB",
+                    responsible_principal=municipality,
+                    kind="social",
                 ),
                 agreement_services.LineData(
                     description="Behandlingssamtal på BUP",
                     responsible_principal=region,
                     amount_per_month=Decimal("4500.00"),
+                    kind="health_care",
                 ),
             ],
         )
