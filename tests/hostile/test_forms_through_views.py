@@ -143,7 +143,13 @@ def _exam_fields(w: Any) -> dict[str, Any]:
 
 
 def _transition_fields(w: Any) -> dict[str, Any]:
-    return {"on": DATE, "reason": TEXT, "follow_up_until": DATE}
+    return {
+        "on": DATE,
+        "reason": TEXT,
+        "follow_up_until": DATE,
+        "end_plan_meeting": ids(w.sip_meeting, w.scheduled),
+        "end_plan_no_meeting_reason": TEXT,
+    }
 
 
 def _meeting_held_fields(w: Any) -> dict[str, Any]:
@@ -610,6 +616,7 @@ VALID: dict[str, Callable[[Any], dict[str, Any]]] = {
         "on": "2026-05-15",
         "reason": "Flytt hem.",
         "follow_up_until": "2026-06-15",
+        "end_plan_no_meeting_reason": "Planerades vid ett telefonmöte.",
     },
     "health examination create": lambda w: {
         "kind": HealthExamination.Kind.ORAL,
