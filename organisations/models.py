@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.validators import validate_plausible_date
 from domain import mandates as mandate_rules
 from domain.rulesets import RULE_SETS, RuleSet, rule_set_for
 
@@ -311,8 +312,10 @@ class FinancialMandate(models.Model):
     principal = models.ForeignKey(
         Principal, verbose_name=_("principal"), on_delete=models.PROTECT, related_name="mandates"
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), validators=[validate_plausible_date])
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     annual_limit = models.DecimalField(
         _("annual limit (SEK)"),
         max_digits=12,
@@ -329,7 +332,12 @@ class FinancialMandate(models.Model):
         null=True,
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    ended_on = models.DateField(_("last valid day after ending"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("last valid day after ending"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+    )
     ended_by = models.ForeignKey(
         User,
         verbose_name=_("ended by"),

@@ -280,3 +280,19 @@ def test_valid_on_query_agrees_with_the_domain_rule_one_day_either_side_of_each_
     ]
 
     assert not disagreements, f"valid_on and the domain rule disagree on {disagreements}"
+
+
+@pytest.mark.parametrize("field", ["valid_from", "valid_until", "ended_on"])
+@pytest.mark.parametrize("day", [date(1899, 12, 31), date(9999, 12, 31)])
+def test_a_mandate_date_outside_the_plausible_range_is_refused(
+    gbg_caseworker, goteborg, field, day
+):
+    """Issue 10: the model holds mandate dates to 1900-01-01 – 2100-12-31, as every other date."""
+
+    mandate = FinancialMandateFactory.build(user=gbg_caseworker, principal=goteborg)
+    setattr(mandate, field, day)
+
+    with pytest.raises(ValidationError) as refused:
+        mandate.full_clean()
+
+    assert field in refused.value.message_dict
