@@ -25,6 +25,7 @@ KIND_LABELS = {
     DeadlineKind.INVESTIGATION_COMPLETION: _("Investigation completed (4 months)"),
     DeadlineKind.CARE_CONTACT: _("Permanent care contact appointed"),
     DeadlineKind.POWER_OF_ATTORNEY: _("Power of attorney issued (LVU)"),
+    DeadlineKind.PLACEMENT_FOLLOW_UP: _("Joint follow-up of the placement"),
 }
 STATUS_LABELS = {
     DeadlineStatus.MET_ON_TIME: _("Met on time"),

@@ -122,6 +122,24 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 **common,
             )
         )
+    # R-PLAC-7 (L24): each joint follow-up sets the next; it is met by the next one recorded.
+    # After the end, a next follow-up still due and not held is no longer asked for.
+    follow_ups = list(placement.follow_ups.order_by("held_on", "pk"))
+    for i, follow_up in enumerate(follow_ups):
+        following = follow_ups[i + 1] if i + 1 < len(follow_ups) else None
+        ended = placement.actual_end
+        if following is None and ended and follow_up.next_follow_up_on > ended:
+            continue
+        rows.append(
+            _row(
+                engine.placement_follow_up(
+                    follow_up_on=follow_up.next_follow_up_on,
+                    held_on=following.held_on if following else None,
+                ),
+                key=f"{key}:joint-followup:{follow_up.pk}",
+                **common,
+            )
+        )
     if placement.investigation_report_on:
         rows.append(
             _row(
@@ -213,6 +231,52 @@ def sip_deadlines(sip: Any) -> list[Deadline]:
                 **common,
             )
         )
+    rows.extend(_sip_change_deadlines(sip, held=held, common=common))
+    return rows
+
+
+def placement_changes(child: Any) -> list[tuple[Any, date]]:
+    """R-SIP-6: the changes of placement at which the child's SIP is followed up, as (the
+    placement that changed, the day): the end of a placement, or the start of a move whose
+    previous placement has not been ended (a move that ends the previous placement is that
+    placement's end)."""
+    changes = []
+    for placement in child.placements.select_related("previous"):
+        if placement.status == "ended" and placement.actual_end:
+            changes.append((placement, placement.actual_end))
+        elif (
+            placement.previous is not None
+            and placement.actual_start
+            and placement.previous.actual_end is None
+        ):
+            changes.append((placement, placement.actual_start))
+    return changes
+
+
+def _sip_change_deadlines(sip: Any, *, held: list[Any], common: dict[str, Any]) -> list[Deadline]:
+    """R-SIP-6 (002 §3.1, §3.5.1): a move or the end of a placement opens a follow-up of the
+    child's SIP, due on the day of the change (domain.deadlines.sip_follow_up_at_change). Met
+    by the SIP meeting linked as the joint plan before the end (L25) when it is this SIP's,
+    otherwise by the first meeting of this SIP held on or after the change. A SIP closed before
+    the change, or begun after it, is not asked for."""
+    closed_on = next((_local(m.started_at) for m in held if m.kind == "closing"), None)
+    rows = []
+    for placement, changed_on in placement_changes(sip.child):
+        if sip.need_noticed_on > changed_on or (closed_on and closed_on <= changed_on):
+            continue
+        linked = next((m for m in held if m.pk == placement.end_plan_meeting_id), None)
+        if linked is not None:
+            met_on = _local(linked.started_at)
+        else:
+            later = next((m for m in held if _local(m.started_at) >= changed_on), None)
+            met_on = _local(later.started_at) if later else None
+        rows.append(
+            _row(
+                engine.sip_follow_up_at_change(changed_on=changed_on, held_on=met_on),
+                key=f"sip:{sip.pk}:change:{placement.pk}",
+                **common | {"placement": placement},
+            )
+        )
     return rows
 
 
@@ -230,6 +294,9 @@ def refresh_placement(placement_id: int) -> None:
     )
     if placement is not None:
         Deadline.objects.bulk_create(placement_deadlines(placement))
+        # R-SIP-6: a move or an end is a change at which the child's SIPs are followed up.
+        for sip_id in placement.child.sips.values_list("pk", flat=True):
+            refresh_sip(sip_id)
 
 
 @transaction.atomic

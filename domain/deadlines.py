@@ -33,6 +33,7 @@ class DeadlineKind(StrEnum):
     INVESTIGATION_COMPLETION = "investigation_completion"
     CARE_CONTACT = "care_contact"
     POWER_OF_ATTORNEY = "power_of_attorney"
+    PLACEMENT_FOLLOW_UP = "placement_follow_up"
 
 
 # The rule each kind enforces. The investigation deadlines have no rule ID in DOMAIN.md; they
@@ -49,6 +50,7 @@ RULE_OF: dict[DeadlineKind, str] = {
     DeadlineKind.INVESTIGATION_COMPLETION: "002 §3.3.1",
     DeadlineKind.CARE_CONTACT: "R-PLAC-5",
     DeadlineKind.POWER_OF_ATTORNEY: "R-PLAC-6",
+    DeadlineKind.PLACEMENT_FOLLOW_UP: "R-PLAC-7",
 }
 
 
@@ -105,6 +107,8 @@ _DUE_FROM_START: dict[DeadlineKind, Callable[[date, RuleSet], date]] = {
     DeadlineKind.CARE_CONTACT: lambda start, rs: _days(start, rs.sip_meeting_days),
     # R-PLAC-6: an LVU minor's power of attorney issued on or before the placement start.
     DeadlineKind.POWER_OF_ATTORNEY: lambda start, rs: start,
+    # R-PLAC-7 (L24): the next joint follow-up of the placement on the date the last one set.
+    DeadlineKind.PLACEMENT_FOLLOW_UP: lambda start, rs: start,
 }
 
 
@@ -243,6 +247,34 @@ def sip_follow_up(*, follow_up_on: date, held_on: date | None, subject: str = ""
     """R-SIP-6: the SIP is followed up at the date it sets."""
     return _deadline(
         DeadlineKind.SIP_FOLLOW_UP,
+        start=follow_up_on,
+        met_on=held_on,
+        rule_set=None,
+        subject=subject,
+    )
+
+
+def sip_follow_up_at_change(
+    *, changed_on: date, held_on: date | None, subject: str = ""
+) -> Deadline:
+    """R-SIP-6 (002 §3.1, §3.5.1): the SIP is followed up "at the latest at changes such as a
+    change or end of placement". Decision: due on the day of the change itself (the move or the
+    end), the latest day the rule allows; a SIP meeting held for the change on or before it
+    meets it on time, one held later meets it late."""
+    return _deadline(
+        DeadlineKind.SIP_FOLLOW_UP,
+        start=changed_on,
+        met_on=held_on,
+        rule_set=None,
+        subject=subject,
+    )
+
+
+def placement_follow_up(*, follow_up_on: date, held_on: date | None, subject: str = "") -> Deadline:
+    """R-PLAC-7 (L24): the placement is followed up jointly and regularly: the next joint
+    follow-up is due on the date the previous one set, and met by the next one recorded."""
+    return _deadline(
+        DeadlineKind.PLACEMENT_FOLLOW_UP,
         start=follow_up_on,
         met_on=held_on,
         rule_set=None,

@@ -159,8 +159,10 @@ def check_move(
     on: date,
     end_date: date | None = None,
     end_reason: str = "",
+    end_plan: EndPlan | None = None,
 ) -> None:
-    """Raise RuleViolation unless the placement may move to ``target`` on ``on``."""
+    """Raise RuleViolation unless the placement may move to ``target`` on ``on``. Ending needs
+    the joint plan for further interventions (``end_plan``, R-PLAC-7, L25)."""
     if not can_move(facts.status, target):
         raise RuleViolation(
             "LIFECYCLE", _("This status change is not allowed for the placement."), field=None
@@ -189,6 +191,7 @@ def check_move(
                 _("The end date cannot be before the placement started."),
                 field="end_date",
             )
+        check_end_plan(end_plan or EndPlan(), end_date=end_date)
 
 
 def check_record_complete(facts: PlacementFacts, *, on: date) -> None:
@@ -246,6 +249,114 @@ def check_follow_up_period(*, ended_on: date, follow_up_until: date, limit: date
             "R-PLAC-7",
             _("A follow-up after the placement must end within 2 months of the end date."),
             field="follow_up_until",
+        )
+
+
+@dataclass(frozen=True)
+class EndPlan:
+    """R-PLAC-7 (L25): how the joint plan for further interventions was made before the end:
+    the day a SIP meeting of the child's SIP was held for it, or why there was none."""
+
+    sip_meeting_held_on: date | None = None
+    no_meeting_reason: str = ""
+
+
+def check_end_plan(plan: EndPlan, *, end_date: date) -> None:
+    """R-PLAC-7 (L25, 002 §3.5.1): before a placement ends the principals plan the further
+    interventions together, at a new SIP meeting for the move home or to another placement.
+    Ending needs either a held SIP meeting of the child's SIP, on or before the end date, or a
+    stated reason why there is none (for example no further need of both principals)."""
+    if plan.sip_meeting_held_on is None:
+        if not plan.no_meeting_reason.strip():
+            raise RuleViolation(
+                "R-PLAC-7",
+                _(
+                    "Before the placement ends the further interventions are planned jointly: "
+                    "choose the SIP meeting held for it, or state why there was none."
+                ),
+                field="end_plan_meeting",
+            )
+        return
+    if plan.sip_meeting_held_on > end_date:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The SIP meeting on the further interventions is held on or before the end date."),
+            field="end_plan_meeting",
+        )
+
+
+def check_joint_follow_up(
+    *,
+    held_on: date,
+    next_on: date | None,
+    municipality_units: int,
+    region_units: int,
+    today: date,
+    placement_start: date | None,
+) -> None:
+    """R-PLAC-7 (L24): the placement is followed up jointly and regularly by the principals'
+    units concerned: at least one unit of the municipality and one of the region take part,
+    the follow-up has been held (not in the future, not before the placement started), and
+    the next follow-up is set after it."""
+    if held_on > today:
+        raise RuleViolation(
+            "R-PLAC-7", _("A follow-up cannot be recorded before it is held."), field="held_on"
+        )
+    if placement_start is not None and held_on < placement_start:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up cannot be held before the placement started."),
+            field="held_on",
+        )
+    if municipality_units < 1:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up is joint: at least one unit of the municipality takes part."),
+            field="municipality_units",
+        )
+    if region_units < 1:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up is joint: at least one unit of the region takes part."),
+            field="region_units",
+        )
+    if next_on is None:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up is regular: set the date of the next follow-up."),
+            field="next_follow_up_on",
+        )
+    if next_on <= held_on:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The next follow-up must be after this one."),
+            field="next_follow_up_on",
+        )
+
+
+def check_follow_up_done(
+    *, ended_on: date, follow_up_until: date | None, done_on: date, today: date
+) -> None:
+    """R-PLAC-7 (002 §3.5.2): the follow-up after the end, once opened, is recorded as ended
+    on the day it ended: not before the placement ended and not in the future. Ending it after
+    its 2 months is allowed to record (the deadline then shows it met late)."""
+    if follow_up_until is None:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("No follow-up after the placement was opened."),
+            field="follow_up_ended_on",
+        )
+    if done_on < ended_on:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up cannot end before the placement ended."),
+            field="follow_up_ended_on",
+        )
+    if done_on > today:
+        raise RuleViolation(
+            "R-PLAC-7",
+            _("The follow-up cannot be recorded as ended before it has ended."),
+            field="follow_up_ended_on",
         )
 
 

@@ -118,6 +118,11 @@ def seed_children(*, today: date) -> None:
             if status == "ended"
             else ("Behovet upphörde" if status == "cancelled" else ""),
             next_step_sip_needed=status == "ended",
+            # R-PLAC-7 (L25): the joint plan before the end, here without a SIP meeting.
+            end_plan_no_meeting_reason="Ingen fortsatt insats från regionen; planerat med BUP "
+            "per telefon."
+            if status == "ended"
+            else "",
             cost_per_day=Decimal("3850.00") if form in ("hvb", "sis") else Decimal("1250.00"),
             goal="Trygg vardag och fungerande skolgång.",
             wishes="Vill ha kontakt med sina syskon.",

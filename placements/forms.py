@@ -13,7 +13,7 @@ from core.forms import AmountField, DateField, ModelForm
 from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
 from organisations.models import Principal, Unit
 
-from .models import Child, HealthExamination, Placement, RelatedPerson
+from .models import Child, HealthExamination, Placement, PlacementFollowUp, RelatedPerson
 
 IDENTITY_MESSAGES = {
     "format": _(
@@ -191,13 +191,74 @@ class TransitionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, target: str, **kwargs: Any) -> None:
+    # R-PLAC-7 (L25): the joint plan for further interventions, made before the end.
+    end_plan_meeting = forms.ModelChoiceField(
+        label=_("SIP meeting where the further interventions were planned"),
+        queryset=None,
+        required=False,
+        help_text=_("A held meeting of the child's SIP, on or before the end date."),
+    )
+    end_plan_no_meeting_reason = forms.CharField(
+        label=_("If no SIP meeting was held for it: why not"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, target: str, meetings: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.target = target
         if target != Placement.Status.ENDED:
             del self.fields["follow_up_until"]
+            del self.fields["end_plan_meeting"]
+            del self.fields["end_plan_no_meeting_reason"]
+        else:
+            self.fields["end_plan_meeting"].queryset = meetings
         if target == Placement.Status.ACTIVE:
             del self.fields["reason"]
+
+
+class PlacementFollowUpForm(ModelForm):
+    """R-PLAC-7 (L24): a joint follow-up of the placement by both principals' units."""
+
+    class Meta:
+        model = PlacementFollowUp
+        fields = [
+            "held_on",
+            "municipality_units",
+            "region_units",
+            "participants",
+            "notes",
+            "next_follow_up_on",
+        ]
+        widgets = {
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "municipality_units": forms.CheckboxSelectMultiple,
+            "region_units": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        principals = {placement.placing_principal_id, placement.child.home_municipality_id}
+        self.fields["municipality_units"].queryset = Unit.objects.filter(
+            principal_id__in=principals, principal__kind=Principal.Kind.MUNICIPALITY
+        ).select_related("principal")
+        self.fields["region_units"].queryset = Unit.objects.filter(
+            principal__kind=Principal.Kind.REGION
+        ).select_related("principal")
+        # Presence is checked in domain.placements (R-PLAC-7), so its message is the one shown.
+        self.fields["municipality_units"].required = False
+        self.fields["region_units"].required = False
+        self.fields["next_follow_up_on"].required = False
+
+
+class PostPlacementFollowUpForm(forms.Form):
+    """R-PLAC-7 (002 §3.5.2): the follow-up after the placement is recorded as ended."""
+
+    follow_up_ended_on = DateField(label=_("Follow-up ended on"))
+    follow_up_notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea({"rows": 4})
+    )
 
 
 class HealthExaminationForm(ModelForm):

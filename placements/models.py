@@ -277,6 +277,20 @@ class Placement(models.Model):
     follow_up_ended_on = models.DateField(
         _("follow-up ended on"), null=True, blank=True, validators=[validate_plausible_date]
     )
+    follow_up_notes = models.TextField(_("notes on the follow-up after the placement"), blank=True)
+    # R-PLAC-7 (L25): the joint plan for further interventions, made before the end: the SIP
+    # meeting held for it, or why there was none. A string reference: placements sits below sip.
+    end_plan_meeting = models.ForeignKey(
+        "sip.SipMeeting",
+        verbose_name=_("SIP meeting on the further interventions"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_plan_no_meeting_reason = models.TextField(
+        _("why no SIP meeting on the further interventions was held"), blank=True
+    )
     # R-PLAC-5
     care_contact_name = models.CharField(_("permanent care contact"), max_length=200, blank=True)
     care_contact_unit = models.ForeignKey(
@@ -383,6 +397,7 @@ class Placement(models.Model):
         agreement_signed: bool,
         end_date: date | None = None,
         end_reason: str = "",
+        end_plan: rules.EndPlan | None = None,
     ) -> None:
         """Make a lifecycle move after the domain layer has allowed it (does not save)."""
         rules.check_move(
@@ -391,13 +406,17 @@ class Placement(models.Model):
             on=on,
             end_date=end_date,
             end_reason=end_reason,
+            end_plan=end_plan,
         )
         if target == rules.PlacementStatus.ACTIVE and self.actual_start is None:
             self.actual_start = on
         if target == rules.PlacementStatus.ENDED:
             self.actual_end = end_date
             self.end_reason = end_reason
-            self.next_step_sip_needed = True  # R-PLAC-7
+            self.end_plan_no_meeting_reason = end_plan.no_meeting_reason if end_plan else ""
+            # R-PLAC-7 (L25): the next step is planned at a SIP meeting (002 §3.5.1); without
+            # one linked, a SIP for the next step is still needed.
+            self.next_step_sip_needed = end_plan is None or end_plan.sip_meeting_held_on is None
         if target == rules.PlacementStatus.CANCELLED:
             self.end_reason = end_reason
         self.status = target
@@ -459,3 +478,45 @@ class HealthExamination(models.Model):
         if self.offered_on:
             return "offered"
         return "initiated"
+
+
+class PlacementFollowUp(models.Model):
+    """R-PLAC-7 (L24): a joint, regular follow-up of the placement by the principals' units
+    concerned, with the date of the next one."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    held_on = models.DateField(_("held on"), validators=[validate_plausible_date])
+    municipality_units = models.ManyToManyField(
+        Unit, verbose_name=_("the municipality's units taking part"), related_name="+"
+    )
+    region_units = models.ManyToManyField(
+        Unit, verbose_name=_("the region's units taking part"), related_name="+"
+    )
+    participants = models.TextField(
+        _("participants"), help_text=_("Names and units of the people who took part.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    next_follow_up_on = models.DateField(_("next follow-up"), validators=[validate_plausible_date])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joint follow-up of the placement")
+        verbose_name_plural = _("joint follow-ups of the placement")
+        ordering = ["held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_follow_up_on__gt=F("held_on")),
+                name="placement_follow_up_next_after_held",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.held_on:%Y-%m-%d}"
+
+    def audit_child_id(self) -> int:
+        return self.placement.child_id

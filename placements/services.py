@@ -17,10 +17,10 @@ from domain.deadlines import add_months
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from domain.identity import mask_identity_number
-from organisations.models import Principal
+from organisations.models import Principal, Unit
 
 from . import hooks
-from .models import Child, HealthExamination, Placement, RelatedPerson
+from .models import Child, HealthExamination, Placement, PlacementFollowUp, RelatedPerson
 
 
 def snapshot(obj: Model) -> dict[str, Any]:
@@ -204,16 +204,37 @@ def placement_transition(
     on: date,
     reason: str = "",
     follow_up_until: date | None = None,
+    end_plan_meeting: Any = None,
+    end_plan_no_meeting_reason: str = "",
 ) -> Placement:
-    """Move a placement through its lifecycle (table in domain.placements)."""
+    """Move a placement through its lifecycle (table in domain.placements). Ending it needs
+    the joint plan for further interventions (R-PLAC-7, L25): a held SIP meeting of the
+    child's SIP (``end_plan_meeting``) or the reason why there was none."""
     locked = Placement.objects.select_for_update().select_related("child").get(pk=placement.pk)
     old_status = locked.status
+    end_plan = None
+    if target == Placement.Status.ENDED:
+        meeting = None
+        if end_plan_meeting is not None:
+            meeting = held_sip_meetings(locked.child).filter(pk=end_plan_meeting.pk).first()
+            if meeting is None:
+                raise RuleViolation(
+                    "R-PLAC-7",
+                    _("Choose a held SIP meeting of the child's SIP."),
+                    field="end_plan_meeting",
+                )
+        end_plan = rules.EndPlan(
+            sip_meeting_held_on=timezone.localdate(meeting.started_at) if meeting else None,
+            no_meeting_reason="" if meeting else end_plan_no_meeting_reason,
+        )
+        locked.end_plan_meeting = meeting
     locked.move_to(
         target,
         on=on,
         agreement_signed=hooks.agreement_signed(locked),
         end_date=on if target == Placement.Status.ENDED else None,
         end_reason=reason,
+        end_plan=end_plan,
     )
     if target == Placement.Status.ENDED and follow_up_until is not None:
         limit = add_months(
@@ -230,9 +251,116 @@ def placement_transition(
         obj=locked,
         details={"status": [old_status, locked.status], "on": on.isoformat(), "reason": reason}
         | (
-            {"follow_up_until": follow_up_until.isoformat() if follow_up_until else None}
+            {
+                "follow_up_until": follow_up_until.isoformat() if follow_up_until else None,
+                "end_plan_meeting": locked.end_plan_meeting_id,
+                "end_plan_no_meeting_reason": locked.end_plan_no_meeting_reason,
+            }
             if target == Placement.Status.ENDED
             else {}
+        ),
+    )
+    return locked
+
+
+def held_sip_meetings(child: Child) -> Any:
+    """The held SIP meetings of the child's SIPs (R-PLAC-7, L25), latest first. Reached through
+    the model field, since placements sits below the sip app and does not import it."""
+    meeting_model = Placement._meta.get_field("end_plan_meeting").related_model
+    return (
+        meeting_model._default_manager.filter(sip__child=child, ended_at__isnull=False)
+        .select_related("sip")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def _touch(placement: Placement) -> None:
+    """Saving the placement refreshes its deadlines (dashboard.signals listens to it)."""
+    placement.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def placement_follow_up_record(
+    *,
+    user: Any,
+    placement: Placement,
+    follow_up: PlacementFollowUp,
+    municipality_units: list[Unit],
+    region_units: list[Unit],
+    today: date,
+) -> PlacementFollowUp:
+    """R-PLAC-7 (L24): record a joint follow-up of the placement, with the next date. The
+    units are checked to belong to a municipality and to a region; the domain checks that
+    both principals took part."""
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    if locked.status not in (Placement.Status.ACTIVE, Placement.Status.ENDED):
+        raise RuleViolation(
+            "R-PLAC-7", _("Only a placement that has started is followed up."), field=None
+        )
+    municipal = [u for u in municipality_units if u.principal.kind == Principal.Kind.MUNICIPALITY]
+    regional = [u for u in region_units if u.principal.kind == Principal.Kind.REGION]
+    rules.check_joint_follow_up(
+        held_on=follow_up.held_on,
+        next_on=follow_up.next_follow_up_on,
+        municipality_units=len(municipal),
+        region_units=len(regional),
+        today=today,
+        placement_start=locked.actual_start,
+    )
+    follow_up.placement = locked
+    follow_up.created_by = user
+    follow_up.save()
+    follow_up.municipality_units.set(municipal)
+    follow_up.region_units.set(regional)
+    audit_record(
+        action=AuditAction.CREATE,
+        user=user,
+        obj=follow_up,
+        details={
+            "held_on": follow_up.held_on.isoformat(),
+            "next_follow_up_on": follow_up.next_follow_up_on.isoformat(),
+            "municipality_units": [u.pk for u in municipal],
+            "region_units": [u.pk for u in regional],
+        },
+    )
+    _touch(locked)
+    return follow_up
+
+
+@transaction.atomic
+def post_placement_follow_up_done(
+    *, user: Any, placement: Placement, done_on: date, notes: str, today: date
+) -> Placement:
+    """R-PLAC-7 (002 §3.5.2): record that the follow-up after the placement has ended; this
+    meets its deadline (2 months after the end)."""
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    if locked.status != Placement.Status.ENDED or locked.actual_end is None:
+        raise RuleViolation(
+            "R-PLAC-7", _("Only an ended placement has a follow-up after it."), field=None
+        )
+    rules.check_follow_up_done(
+        ended_on=locked.actual_end,
+        follow_up_until=locked.follow_up_until,
+        done_on=done_on,
+        today=today,
+    )
+    before = {
+        "follow_up_ended_on": locked.follow_up_ended_on,
+        "follow_up_notes": locked.follow_up_notes,
+    }
+    locked.follow_up_ended_on = done_on
+    locked.follow_up_notes = notes
+    locked.save(update_fields=["follow_up_ended_on", "follow_up_notes", "updated_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=user,
+        obj=locked,
+        details=changed_fields(
+            before,
+            {
+                "follow_up_ended_on": locked.follow_up_ended_on,
+                "follow_up_notes": locked.follow_up_notes,
+            },
         ),
     )
     return locked

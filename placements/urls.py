@@ -40,6 +40,16 @@ urlpatterns = [
         name="health_exam_create",
     ),
     path(
+        "placeringar/<int:placement_pk>/uppfoljningar/ny/",
+        views.PlacementFollowUpCreateView.as_view(),
+        name="placement_follow_up_create",
+    ),
+    path(
+        "placeringar/<int:placement_pk>/uppfoljning-efter-placering/",
+        views.PostPlacementFollowUpView.as_view(),
+        name="post_placement_follow_up",
+    ),
+    path(
         "halsoundersokningar/<int:pk>/andra/",
         views.HealthExamUpdateView.as_view(),
         name="health_exam_update",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -348,6 +349,7 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
             "provider_municipality",
             "care_contact_unit__principal",
             "previous",
+            "end_plan_meeting",
         ).prefetch_related("health_examinations__unit", "child__placements")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -397,6 +399,7 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
                 else None
             ),
             next_placement=next_placement,
+            follow_ups=p.follow_ups.prefetch_related("municipality_units", "region_units"),
             agreement=getattr(p, "agreement", None) if hasattr(p, "agreement") else None,
             moves=[(target, Placement.Status(target).label) for target in p.allowed_moves],
             today=today,
@@ -454,7 +457,10 @@ class PlacementTransitionView(PolicyObjectMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return super().get_form_kwargs() | {"target": self.target}
+        kwargs = super().get_form_kwargs() | {"target": self.target}
+        if self.target == Placement.Status.ENDED:
+            kwargs["meetings"] = services.held_sip_meetings(self.object.child)
+        return kwargs
 
     def get_initial(self) -> dict[str, Any]:
         return {"on": timezone.localdate()}
@@ -477,13 +483,15 @@ class PlacementTransitionView(PolicyObjectMixin, FormView):
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data.get("reason", ""),
                 follow_up_until=form.cleaned_data.get("follow_up_until"),
+                end_plan_meeting=form.cleaned_data.get("end_plan_meeting"),
+                end_plan_no_meeting_reason=form.cleaned_data.get("end_plan_no_meeting_reason", ""),
             )
         except RuleViolation as violation:
             if violation.field == "end_date":
                 violation.field = "on"
             add_rule_error(form, violation)
             return self.form_invalid(form)
-        if self.target == Placement.Status.ENDED:
+        if self.target == Placement.Status.ENDED and not form.cleaned_data.get("end_plan_meeting"):
             messages.warning(
                 self.request,
                 _(
@@ -491,6 +499,8 @@ class PlacementTransitionView(PolicyObjectMixin, FormView):
                     "to another placement) is needed."
                 ),
             )
+        elif self.target == Placement.Status.ENDED:
+            messages.success(self.request, _("The placement has ended."))
         else:
             messages.success(self.request, _("The status has been changed."))
         return redirect("placements:placement_detail", pk=self.object.pk)
@@ -560,3 +570,92 @@ class HealthExamUpdateView(PolicyObjectMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, _("The health examination has been saved."))
         return redirect("placements:placement_detail", pk=self.object.placement_id)
+
+
+class PlacementFollowUpCreateView(PolicyObjectMixin, FormView):
+    """R-PLAC-7 (L24): record a joint follow-up of the placement, with the next date."""
+
+    policy_model = Placement
+    policy_action = CHANGE
+    policy_kwarg = "placement_pk"
+    form_class = forms.PlacementFollowUpForm
+    template_name = "placements/follow_up_form.html"
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related("child", "placing_unit")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"placement": self.object}
+
+    def get_initial(self) -> dict[str, Any]:
+        region_units = (
+            [self.object.care_contact_unit_id] if self.object.care_contact_unit_id else []
+        )
+        return {
+            "held_on": timezone.localdate(),
+            "municipality_units": [self.object.placing_unit_id],
+            "region_units": region_units,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            placement=self.object,
+            cancel_url=reverse("placements:placement_detail", args=[self.object.pk]),
+        )
+        return context
+
+    def form_valid(self, form: forms.PlacementFollowUpForm) -> HttpResponse:
+        try:
+            services.placement_follow_up_record(
+                user=self.request.user,
+                placement=self.object,
+                follow_up=form.save(commit=False),
+                municipality_units=list(form.cleaned_data["municipality_units"]),
+                region_units=list(form.cleaned_data["region_units"]),
+                today=timezone.localdate(),
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The follow-up has been recorded."))
+        return redirect("placements:placement_detail", pk=self.object.pk)
+
+
+class PostPlacementFollowUpView(PolicyObjectMixin, FormView):
+    """R-PLAC-7 (002 §3.5.2): record that the follow-up after the placement has ended."""
+
+    policy_model = Placement
+    policy_action = CHANGE
+    policy_kwarg = "placement_pk"
+    form_class = forms.PostPlacementFollowUpForm
+    template_name = "placements/post_follow_up_form.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "follow_up_ended_on": self.object.follow_up_ended_on or timezone.localdate(),
+            "follow_up_notes": self.object.follow_up_notes,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            placement=self.object,
+            cancel_url=reverse("placements:placement_detail", args=[self.object.pk]),
+        )
+        return context
+
+    def form_valid(self, form: forms.PostPlacementFollowUpForm) -> HttpResponse:
+        try:
+            services.post_placement_follow_up_done(
+                user=self.request.user,
+                placement=self.object,
+                done_on=form.cleaned_data["follow_up_ended_on"],
+                notes=form.cleaned_data["follow_up_notes"],
+                today=timezone.localdate(),
+            )
+        except RuleViolation as violation:
+            add_rule_error(form, violation)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The follow-up after the placement has been recorded."))
+        return redirect("placements:placement_detail", pk=self.object.pk)

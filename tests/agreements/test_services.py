@@ -1105,6 +1105,7 @@ def test_ending_the_placement_ends_the_signed_version_and_its_review_deadline(
         target="ended",
         on=date(2026, 8, 15),
         reason="Flyttar hem.",
+        end_plan_no_meeting_reason="Inga fortsatta insatser.",
     )
 
     signed.refresh_from_db()
@@ -1128,7 +1129,12 @@ def test_ending_the_placement_leaves_a_draft_to_be_settled(draft, placement, gbg
     )
 
     placement_services.placement_transition(
-        user=gbg_caseworker, placement=placement, target="ended", on=date(2026, 6, 20), reason="X"
+        user=gbg_caseworker,
+        placement=placement,
+        target="ended",
+        on=date(2026, 6, 20),
+        reason="X",
+        end_plan_no_meeting_reason="Inga fortsatta insatser.",
     )
 
     draft.refresh_from_db()

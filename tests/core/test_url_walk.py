@@ -41,6 +41,8 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "placements:placement_transition": {"pk": 1, "target": "ended"},
     "placements:health_exam_create": {"placement_pk": 1},
     "placements:health_exam_update": {"pk": 1},
+    "placements:placement_follow_up_create": {"placement_pk": 1},
+    "placements:post_placement_follow_up": {"placement_pk": 1},
     # sip
     "sip:sip_create": {"child_pk": 1},
     "sip:sip_detail": {"pk": 1},

@@ -14,7 +14,7 @@ import pytest
 from agreements.models import AgreementVersion
 from dashboard.models import Deadline
 from domain.deadlines import RULE_OF, DeadlineKind, DeadlineStatus, deadline_status
-from placements.models import Placement
+from placements.models import Placement, PlacementFollowUp
 from sip.models import SipMeeting
 from tests.dashboard.conftest import DUE_SOON_DAYS, TODAY, status_on
 from tests.placements.factories import HealthExaminationFactory
@@ -142,6 +142,32 @@ def _power_of_attorney(f, met_on):
     return f"placement:{p.pk}:poa"
 
 
+def _placement_follow_up(f, met_on):
+    # R-PLAC-7 (L24): the next joint follow-up on the date the last one set, met by the next.
+    p = f.make_placement(
+        status=Placement.Status.ACTIVE,
+        planned_start=START - timedelta(days=90),
+        actual_start=START - timedelta(days=90),
+    )
+    first = PlacementFollowUp.objects.create(
+        placement=p,
+        held_on=START - timedelta(days=60),
+        participants="Socialsekreterare och BUP",
+        next_follow_up_on=START,
+        created_by=p.caseworker,
+    )
+    if met_on:
+        PlacementFollowUp.objects.create(
+            placement=p,
+            held_on=met_on,
+            participants="Socialsekreterare och BUP",
+            next_follow_up_on=met_on + timedelta(days=90),
+            created_by=p.caseworker,
+        )
+    p.save()  # the follow-up service saves the placement, which refreshes its deadlines
+    return f"placement:{p.pk}:joint-followup:{first.pk}"
+
+
 CASES: dict[DeadlineKind, Case] = {
     DeadlineKind.SIP_FIRST_MEETING: Case(date(2026, 3, 23), _sip_first_meeting),
     DeadlineKind.ACUTE_SETTLEMENT: Case(date(2026, 4, 1), _acute_settlement),
@@ -154,6 +180,7 @@ CASES: dict[DeadlineKind, Case] = {
     DeadlineKind.INVESTIGATION_COMPLETION: Case(date(2026, 7, 2), _investigation_completion),
     DeadlineKind.CARE_CONTACT: Case(date(2026, 3, 23), _care_contact),
     DeadlineKind.POWER_OF_ATTORNEY: Case(START, _power_of_attorney),
+    DeadlineKind.PLACEMENT_FOLLOW_UP: Case(START, _placement_follow_up),
 }
 KINDS = list(CASES)
 

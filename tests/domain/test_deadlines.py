@@ -109,6 +109,12 @@ CASES = [
         date(2025, 9, 1),
         date(2025, 9, 1),
     ),
+    Case(  # R-PLAC-7 (L24): the next joint follow-up on the date the last one set
+        DeadlineKind.PLACEMENT_FOLLOW_UP,
+        lambda s, m: dl.placement_follow_up(follow_up_on=s, held_on=m),
+        date(2025, 10, 6),
+        date(2025, 10, 6),
+    ),
 ]
 CASE_IDS = [f"{RULE_OF[case.kind]} {case.kind}" for case in CASES]
 
@@ -375,3 +381,28 @@ def test_compliance_reads_a_generator_once():
     today = date(2025, 4, 1)
     share = compliance_share((_sip(m) for m in (date(2025, 3, 1), None, None)), today=today)
     assert share == Decimal(1) / Decimal(3)
+
+
+@pytest.mark.parametrize(
+    ("held", "status"),
+    [
+        (-1, DeadlineStatus.MET_ON_TIME),
+        (0, DeadlineStatus.MET_ON_TIME),
+        (+1, DeadlineStatus.MET_LATE),
+        (None, DeadlineStatus.OVERDUE),
+    ],
+)
+def test_r_sip_6_a_change_of_placement_makes_the_sip_follow_up_due_on_the_day_of_the_change(
+    held, status
+):
+    """R-SIP-6 (002 §3.1): followed up at the latest at a change or end of placement: due on the
+    day of the change, met on time by a SIP meeting on or before it, late the day after."""
+    changed_on = date(2026, 5, 15)
+    deadline = dl.sip_follow_up_at_change(
+        changed_on=changed_on,
+        held_on=None if held is None else changed_on + timedelta(days=held),
+    )
+    assert deadline.kind == DeadlineKind.SIP_FOLLOW_UP
+    assert deadline.rule == "R-SIP-6"
+    assert deadline.due_on == changed_on
+    assert deadline.status(today=changed_on + timedelta(days=2), due_soon_days=7) == status

@@ -15,6 +15,7 @@ from domain.deadlines import add_months
 from domain.errors import RuleViolation
 from domain.placements import (
     ALLOWED_MOVES,
+    EndPlan,
     ExamKind,
     LegalBasis,
     PlacementFacts,
@@ -22,10 +23,13 @@ from domain.placements import (
     PlacementStatus,
     Provision,
     check_age_at_start,
+    check_end_plan,
     check_examining_unit,
+    check_follow_up_done,
     check_follow_up_period,
     check_guardian_count,
     check_health_exam,
+    check_joint_follow_up,
     check_move,
     check_update,
     requires_power_of_attorney,
@@ -34,6 +38,7 @@ from domain.rulesets import VASTRA_GOTALAND
 
 ON = date(2026, 5, 15)
 ONE_DAY = timedelta(days=1)
+PLANNED_AT_SIP = EndPlan(sip_meeting_held_on=date(2026, 1, 10))
 
 # The lifecycle written out independently of domain.placements.ALLOWED_MOVES:
 # planned → active → ended, and planned → cancelled. Nothing else.
@@ -89,7 +94,7 @@ def test_each_pair_of_statuses_is_allowed_exactly_when_the_lifecycle_says_so(cur
     placement = facts(
         status=current, actual_start=date(2026, 3, 1) if current == "active" else None
     )
-    move = {"on": ON, "end_date": ON, "end_reason": "Flyttar hem."}
+    move = {"on": ON, "end_date": ON, "end_reason": "Flyttar hem.", "end_plan": PLANNED_AT_SIP}
 
     if (current, target) in EXPECTED_MOVES:
         check_move(placement, target, **move)  # no RuleViolation
@@ -377,7 +382,12 @@ def test_a_placement_can_end_on_the_day_it_started_but_not_the_day_before():
     """LIFECYCLE: the end date is not before the actual start (one day either side)."""
     start = ACTIVE["actual_start"]
     check_move(
-        facts(**ACTIVE), PlacementStatus.ENDED, on=start, end_date=start, end_reason="Avbrott."
+        facts(**ACTIVE),
+        PlacementStatus.ENDED,
+        on=start,
+        end_date=start,
+        end_reason="Avbrott.",
+        end_plan=EndPlan(no_meeting_reason="Inga fortsatta insatser."),
     )
     with pytest.raises(RuleViolation) as excinfo:
         check_move(
@@ -386,6 +396,7 @@ def test_a_placement_can_end_on_the_day_it_started_but_not_the_day_before():
             on=start,
             end_date=start - ONE_DAY,
             end_reason="Avbrott.",
+            end_plan=EndPlan(no_meeting_reason="Inga fortsatta insatser."),
         )
     assert rule_of(excinfo) == "LIFECYCLE"
 
@@ -587,3 +598,99 @@ def test_a_third_guardian_is_refused():
     with pytest.raises(RuleViolation) as excinfo:
         check_guardian_count(2)
     assert rule_of(excinfo) == "GUARDIANS"
+
+
+# --- R-PLAC-7 (L24, L25, 002 §3.5.2): follow-up of the placement -------------------------------
+
+
+def test_r_plac_7_l25_a_placement_cannot_end_without_a_joint_plan_for_further_interventions():
+    """R-PLAC-7 (L25): no SIP meeting and no reason: the end is refused, next to the meeting."""
+    with pytest.raises(RuleViolation) as excinfo:
+        check_move(
+            facts(**ACTIVE), PlacementStatus.ENDED, on=ON, end_date=ON, end_reason="Flyttar hem."
+        )
+    assert rule_of(excinfo) == "R-PLAC-7"
+    assert excinfo.value.field == "end_plan_meeting"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_r_plac_7_l25_a_blank_reason_is_no_plan(reason):
+    with pytest.raises(RuleViolation) as excinfo:
+        check_end_plan(EndPlan(no_meeting_reason=reason), end_date=ON)
+    assert rule_of(excinfo) == "R-PLAC-7"
+
+
+def test_r_plac_7_l25_a_stated_reason_lets_the_placement_end():
+    check_end_plan(EndPlan(no_meeting_reason="Inga fortsatta insatser från regionen."), end_date=ON)
+
+
+def test_r_plac_7_l25_the_sip_meeting_is_held_on_or_before_the_end_not_the_day_after():
+    """R-PLAC-7 (L25, "inför avslut"): one day either side of the end date."""
+    check_end_plan(EndPlan(sip_meeting_held_on=ON - ONE_DAY), end_date=ON)
+    check_end_plan(EndPlan(sip_meeting_held_on=ON), end_date=ON)
+    with pytest.raises(RuleViolation) as excinfo:
+        check_end_plan(EndPlan(sip_meeting_held_on=ON + ONE_DAY), end_date=ON)
+    assert rule_of(excinfo) == "R-PLAC-7"
+    assert excinfo.value.field == "end_plan_meeting"
+
+
+JOINT = {
+    "held_on": date(2026, 4, 1),
+    "next_on": date(2026, 7, 1),
+    "municipality_units": 1,
+    "region_units": 1,
+    "today": date(2026, 4, 1),
+    "placement_start": date(2026, 3, 1),
+}
+
+
+def test_r_plac_7_l24_a_joint_follow_up_with_both_principals_and_a_next_date_is_accepted():
+    check_joint_follow_up(**JOINT)
+
+
+@pytest.mark.parametrize("field", ["municipality_units", "region_units"])
+def test_r_plac_7_l24_a_follow_up_without_one_of_the_principals_is_not_joint(field):
+    with pytest.raises(RuleViolation) as excinfo:
+        check_joint_follow_up(**(JOINT | {field: 0}))
+    assert rule_of(excinfo) == "R-PLAC-7"
+    assert excinfo.value.field == field
+
+
+def test_r_plac_7_l24_the_follow_up_is_regular_the_next_date_is_required_and_after_it():
+    for next_on in (None, JOINT["held_on"]):
+        with pytest.raises(RuleViolation) as excinfo:
+            check_joint_follow_up(**(JOINT | {"next_on": next_on}))
+        assert rule_of(excinfo) == "R-PLAC-7"
+        assert excinfo.value.field == "next_follow_up_on"
+    check_joint_follow_up(**(JOINT | {"next_on": JOINT["held_on"] + ONE_DAY}))
+
+
+def test_r_plac_7_l24_a_follow_up_is_held_today_at_the_latest_and_not_before_the_start():
+    with pytest.raises(RuleViolation) as excinfo:
+        check_joint_follow_up(**(JOINT | {"held_on": JOINT["today"] + ONE_DAY}))
+    assert excinfo.value.field == "held_on"
+    with pytest.raises(RuleViolation) as excinfo:
+        check_joint_follow_up(**(JOINT | {"held_on": date(2026, 2, 28)}))
+    assert excinfo.value.field == "held_on"
+    check_joint_follow_up(**(JOINT | {"held_on": date(2026, 3, 1)}))
+
+
+def test_r_plac_7_the_follow_up_after_the_end_is_recorded_ended_between_the_end_and_today():
+    """R-PLAC-7 (002 §3.5.2): one day either side of the end and of today."""
+    ended, today = date(2026, 5, 15), date(2026, 6, 20)
+    kwargs = {"ended_on": ended, "follow_up_until": date(2026, 7, 15), "today": today}
+    check_follow_up_done(done_on=ended, **kwargs)
+    check_follow_up_done(done_on=today, **kwargs)
+    for done_on in (ended - ONE_DAY, today + ONE_DAY):
+        with pytest.raises(RuleViolation) as excinfo:
+            check_follow_up_done(done_on=done_on, **kwargs)
+        assert rule_of(excinfo) == "R-PLAC-7"
+        assert excinfo.value.field == "follow_up_ended_on"
+
+
+def test_r_plac_7_no_follow_up_after_the_end_was_opened_so_none_can_be_recorded_ended():
+    with pytest.raises(RuleViolation) as excinfo:
+        check_follow_up_done(
+            ended_on=ON, follow_up_until=None, done_on=ON, today=ON + timedelta(days=3)
+        )
+    assert rule_of(excinfo) == "R-PLAC-7"

@@ -31,6 +31,8 @@ OBJECT_VIEWS = [
     ("placement_transition", "placement", "pk", {"target": "ended"}),
     ("health_exam_create", "placement", "placement_pk", {}),
     ("health_exam_update", "exam", "pk", {}),
+    ("placement_follow_up_create", "placement", "placement_pk", {}),
+    ("post_placement_follow_up", "placement", "placement_pk", {}),
 ]
 
 OBJECT_TYPES = {

@@ -439,6 +439,7 @@ def test_ending_sets_the_end_reason_and_that_a_next_step_sip_is_needed(
         target="ended",
         on=ON,
         reason="Flyttar hem till mamma.",
+        end_plan_no_meeting_reason="Inga fortsatta insatser från regionen.",
     )
 
     active_placement.refresh_from_db()
@@ -474,6 +475,7 @@ def test_follow_up_until_exactly_two_months_after_the_end_is_kept(active_placeme
         on=ON,
         reason="Flyttar hem.",
         follow_up_until=limit,
+        end_plan_no_meeting_reason="Inga fortsatta insatser.",
     )
 
     active_placement.refresh_from_db()
@@ -497,6 +499,7 @@ def test_follow_up_one_day_beyond_two_months_is_refused_and_nothing_changes(
             on=ON,
             reason="Flyttar hem.",
             follow_up_until=limit + ONE_DAY,
+            end_plan_no_meeting_reason="Inga fortsatta insatser.",
         )
 
     assert excinfo.value.rule == "R-PLAC-7"
@@ -527,7 +530,12 @@ def test_cancelling_a_planned_placement_keeps_the_reason(gbg_placement, gbg_case
 def test_an_ended_placement_cannot_move_again(active_placement, gbg_caseworker):
     """LIFECYCLE: ended is final."""
     services.placement_transition(
-        user=gbg_caseworker, placement=active_placement, target="ended", on=ON, reason="Klart."
+        user=gbg_caseworker,
+        placement=active_placement,
+        target="ended",
+        on=ON,
+        reason="Klart.",
+        end_plan_no_meeting_reason="Inga fortsatta insatser.",
     )
 
     with pytest.raises(RuleViolation) as excinfo:

@@ -577,6 +577,7 @@ def test_follow_up_beyond_two_months_gives_an_error_next_to_the_field(
             "on": TODAY.isoformat(),
             "reason": "Flyttar hem.",
             "follow_up_until": date(2026, 7, 16).isoformat(),
+            "end_plan_no_meeting_reason": "Inga fortsatta insatser.",
         },
     )
 
@@ -594,7 +595,12 @@ def test_ending_through_the_view_says_a_next_step_sip_is_needed(
     """R-PLAC-7: ending shows that a SIP for the next step is needed."""
     response = client_for(gbg_caseworker).post(
         _transition_url(active_placement, "ended"),
-        {"on": "2026-05-15", "reason": "Flyttar hem.", "follow_up_until": "2026-07-15"},
+        {
+            "on": "2026-05-15",
+            "reason": "Flyttar hem.",
+            "follow_up_until": "2026-07-15",
+            "end_plan_no_meeting_reason": "Inga fortsatta insatser från regionen.",
+        },
         follow=True,
     )
 
