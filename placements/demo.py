@@ -10,7 +10,7 @@ from stdnum import luhn
 
 from organisations.models import Principal, Unit, User
 
-from .models import Child, HealthExamination, Placement, RelatedPerson
+from .models import Child, HealthExamination, Placement, PlacementFollowUp, RelatedPerson
 
 
 def demo_personnummer(birth: date, serial: int) -> str:
@@ -149,3 +149,15 @@ def seed_children(*, today: date) -> None:
                 initiated_on=start,
                 unit=ftv,
             )
+            if offset < -30:
+                # R-PLAC-7 (L24): a joint follow-up three weeks in, with the next one set.
+                follow_up = PlacementFollowUp.objects.create(
+                    placement=placement,
+                    held_on=start + timedelta(days=21),
+                    participants="Handläggare (socialtjänsten), sjuksköterska (vårdcentralen)",
+                    notes="Placeringen fungerar; skolgången följs upp nästa gång.",
+                    next_follow_up_on=start + timedelta(days=111),
+                    created_by=caseworker,
+                )
+                follow_up.municipality_units.set([unit])
+                follow_up.region_units.set([vc])
