@@ -128,6 +128,8 @@ def test_r_plac_7_l25_the_ending_page_offers_the_childs_held_meetings_only(
     assert response.status_code == 302
     active.refresh_from_db()
     assert active.end_plan_meeting == held
+    detail = client.get(reverse("placements:placement_detail", args=[active.pk])).content.decode()
+    assert reverse("sip:sip_detail", args=[sip.pk]) in detail
 
 
 # --- L24: the joint, regular follow-up -------------------------------------------------------
