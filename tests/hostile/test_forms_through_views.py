@@ -311,6 +311,25 @@ CASES = [
         _exam_fields,
     ),
     Case(
+        "placement follow-up (L24)",
+        "caseworker",
+        lambda w: reverse("placements:placement_follow_up_create", args=[w.active.pk]),
+        lambda w: {
+            "held_on": DATE,
+            "municipality_units": many(ids(w.gbg_social, w.mdl_social, w.bup)),
+            "region_units": many(ids(w.bup, w.primary_care, w.gbg_social)),
+            "participants": TEXT,
+            "notes": TEXT,
+            "next_follow_up_on": DATE,
+        },
+    ),
+    Case(
+        "follow-up after the end (002 §3.5.2)",
+        "caseworker",
+        lambda w: reverse("placements:post_placement_follow_up", args=[w.active.pk]),
+        lambda w: {"follow_up_ended_on": DATE, "follow_up_notes": TEXT},
+    ),
+    Case(
         "placement list filter",
         "caseworker",
         lambda w: reverse("placements:placement_list"),
