@@ -23,7 +23,10 @@ def structured_data(version: AgreementVersion) -> dict[str, Any]:
     """The agreement's data for other systems: ids, version, placement, split, amounts, dates."""
     agreement = version.agreement
     placement = agreement.placement
-    rule_set = placement.child.home_municipality.rule_set
+    # The regional agreement in force when this version's split applies from (issue 11).
+    rule_set = placement.child.home_municipality.rule_set_on(
+        version.effective_from or placement.start_date
+    )
     municipality, region = principals_of(placement)
     return {
         "schema": "placeringar.agreement/1",

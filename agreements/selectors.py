@@ -52,7 +52,8 @@ def split_versions(agreement: Agreement) -> list[SplitVersion]:
 
 
 def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> list[SplitVersion]:
-    rule_set = agreement.placement.child.home_municipality.rule_set
+    # Each version's standard share is the one in force on the day it applies from (issue 11).
+    rules_on = agreement.placement.child.home_municipality.rule_set_on
     in_force = {
         rules.AgreementStatus.SIGNED,
         rules.AgreementStatus.SUPERSEDED,
@@ -65,7 +66,7 @@ def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> l
         percent = rules.region_percent_for(
             method=rules.SplitMethod(v.split_method),
             region_percent=v.region_percent,
-            standard_share=rule_set.standard_region_share,
+            standard_share=rules_on(v.effective_from).standard_region_share,
         )
         result.append(
             SplitVersion(

@@ -113,7 +113,10 @@ def agreement_sign(
         raise RuleViolation("R-MEET-3", _("The agreement is not awaiting signatures."))
     signing_rules.check_step_up(confirmed_at=second_factor_at, now=now)
     agreement = locked.agreement
-    rule_set = agreement.placement.child.home_municipality.rule_set
+    # The regional agreement in force when this version's split applies from (issue 11).
+    rule_set = agreement.placement.child.home_municipality.rule_set_on(
+        locked.effective_from or agreement.placement.start_date
+    )
     current = locked.signing_round
     signed_ids = list(
         locked.signatures.filter(signing_round=current).values_list("principal_id", flat=True)

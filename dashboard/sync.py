@@ -37,7 +37,8 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
     if placement.status == "cancelled":
         return []
     child = placement.child
-    rule_set = child.home_municipality.rule_set
+    # The rule set in force on the day each deadline is computed from (issue 11).
+    rules = child.home_municipality.rule_set_on
     common = {
         "child": child,
         "placement": placement,
@@ -56,7 +57,9 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
         rows.append(
             _row(
                 engine.acute_settlement(
-                    actual_start=placement.actual_start, settled_on=settled_on, rule_set=rule_set
+                    actual_start=placement.actual_start,
+                    settled_on=settled_on,
+                    rule_set=rules(placement.actual_start),
                 ),
                 key=f"{key}:acute",
                 **common,
@@ -102,7 +105,9 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
         rows.append(
             _row(
                 engine.health_exam_offer(
-                    initiated_on=exam.initiated_on, offered_on=offered, rule_set=rule_set
+                    initiated_on=exam.initiated_on,
+                    offered_on=offered,
+                    rule_set=rules(exam.initiated_on),
                 ),
                 key=f"{key}:exam:{exam.kind}",
                 # The placing unit initiates; the region unit that examines offers the time.
@@ -116,7 +121,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 engine.post_placement_follow_up(
                     ended_on=placement.actual_end,
                     follow_up_ended_on=placement.follow_up_ended_on,
-                    rule_set=rule_set,
+                    rule_set=rules(placement.actual_end),
                 ),
                 key=f"{key}:followup",
                 **common,
@@ -146,7 +151,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 engine.investigation_decision(
                     report_received_on=placement.investigation_report_on,
                     decided_on=placement.investigation_decided_on,
-                    rule_set=rule_set,
+                    rule_set=rules(placement.investigation_report_on),
                 ),
                 key=f"{key}:inv-decision",
                 **common,
@@ -158,7 +163,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 engine.investigation_completion(
                     decided_on=placement.investigation_decided_on,
                     completed_on=placement.investigation_completed_on,
-                    rule_set=rule_set,
+                    rule_set=rules(placement.investigation_decided_on),
                 ),
                 key=f"{key}:inv-completion",
                 **common,
@@ -170,7 +175,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
                 engine.care_contact(
                     placement_start=placement.actual_start,
                     appointed_on=placement.care_contact_appointed_on,
-                    rule_set=rule_set,
+                    rule_set=rules(placement.actual_start),
                 ),
                 key=f"{key}:care-contact",
                 **common,
@@ -196,7 +201,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
 
 
 def sip_deadlines(sip: Any) -> list[Deadline]:
-    rule_set = sip.child.home_municipality.rule_set
+    rule_set = sip.child.home_municipality.rule_set_on(sip.need_noticed_on)
     held = [m for m in sip.meetings.order_by("started_at") if m.ended_at is not None]
     common = {
         "child": sip.child,

@@ -80,12 +80,18 @@ class Principal(models.Model):
 
     @property
     def rule_set(self) -> RuleSet:
-        """The rule set of this principal's region (its own when it is a region)."""
+        """The rule set of this principal's region in force today (its latest agreement)."""
+        return self.rule_set_on(None)
+
+    def rule_set_on(self, day: date | None) -> RuleSet:
+        """The rule set of this principal's region (its own when it is a region) in force on
+        ``day``: each deadline and split uses the agreement in force on the date it is computed
+        from, so a new regional agreement never changes earlier cases (issue 11)."""
         if self.is_region:
-            return rule_set_for(self.rule_set_code)
+            return rule_set_for(self.rule_set_code, on=day)
         if self.region_id is not None:
-            return rule_set_for(self.region.rule_set_code)
-        return rule_set_for(None)
+            return rule_set_for(self.region.rule_set_code, on=day)
+        return rule_set_for(None, on=day)
 
 
 class Unit(models.Model):

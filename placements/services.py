@@ -238,7 +238,7 @@ def placement_transition(
     )
     if target == Placement.Status.ENDED and follow_up_until is not None:
         limit = add_months(
-            on, locked.child.home_municipality.rule_set.post_placement_followup_months
+            on, locked.child.home_municipality.rule_set_on(on).post_placement_followup_months
         )
         rules.check_follow_up_period(ended_on=on, follow_up_until=follow_up_until, limit=limit)
         locked.follow_up_until = follow_up_until

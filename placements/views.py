@@ -358,7 +358,8 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
 
         context = super().get_context_data(**kwargs)
         p = self.object
-        rule_set = p.child.home_municipality.rule_set
+        # Each deadline uses the rule set in force on the day it is computed from (issue 11).
+        rules_on = p.child.home_municipality.rule_set_on
         today = timezone.localdate()
         exams = list(p.health_examinations.all())
         for exam in exams:
@@ -366,13 +367,13 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
                 initiated_on=exam.initiated_on,
                 offered_on=exam.offered_on
                 or (exam.initiated_on if exam.unnecessary_reason else None),
-                rule_set=rule_set,
+                rule_set=rules_on(exam.initiated_on),
             )
             exam.deadline_status = exam.deadline.status(today=today, due_soon_days=7)
         acute_deadline = None
         if p.is_acute and p.actual_start:
             acute_deadline = deadlines.acute_settlement(
-                actual_start=p.actual_start, settled_on=None, rule_set=rule_set
+                actual_start=p.actual_start, settled_on=None, rule_set=rules_on(p.actual_start)
             )
         can_edit = visible_children(self.request.user, CHANGE).filter(pk=p.child_id).exists()
         next_placement = Placement.objects.filter(previous=p).first()
@@ -394,7 +395,7 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
             ),
             missing_record=rules.missing_record_fields(p.facts()),
             follow_up_limit=(
-                add_months(p.actual_end, rule_set.post_placement_followup_months)
+                add_months(p.actual_end, rules_on(p.actual_end).post_placement_followup_months)
                 if p.actual_end
                 else None
             ),

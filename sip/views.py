@@ -125,7 +125,7 @@ class SipDetailView(PolicyObjectMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         sip = self.object
         today = timezone.localdate()
-        rule_set = sip.child.home_municipality.rule_set
+        rule_set = sip.child.home_municipality.rule_set_on(sip.need_noticed_on)
         meetings = list(sip.meetings.all())
         first_held = next((m for m in meetings if m.is_held), None)
         first_deadline = deadlines.sip_first_meeting(

@@ -306,3 +306,25 @@ def test_seed_demo_gives_deadlines_in_every_status():
         Deadline.objects.with_status(today=TODAY, due_soon_days=7).values_list("status", flat=True)
     )
     assert statuses == {s.value for s in DeadlineStatus}
+
+
+def test_a_new_regional_agreement_does_not_change_the_deadlines_of_earlier_cases(
+    make_sip, monkeypatch
+):
+    """Issue 11: each deadline uses the rule set in force on the day it is computed from. A new
+    Västra Götaland agreement from 1 May with 14 days for the first SIP meeting: a need noticed
+    on 30 April keeps 21 days (due 21 May), one noticed on 1 May gets 14 (due 15 May)."""
+    import dataclasses
+
+    from domain.rulesets import RULE_SET_HISTORY, VASTRA_GOTALAND
+
+    newer = dataclasses.replace(
+        VASTRA_GOTALAND, valid_from=date(2026, 5, 1), valid_until=None, sip_meeting_days=14
+    )
+    monkeypatch.setitem(RULE_SET_HISTORY, "VG", (VASTRA_GOTALAND, newer))
+
+    before = make_sip(need_noticed_on=date(2026, 4, 30))
+    after = make_sip(need_noticed_on=date(2026, 5, 1))
+
+    assert Deadline.objects.get(key=f"sip:{before.pk}:first").due_on == date(2026, 5, 21)
+    assert Deadline.objects.get(key=f"sip:{after.pk}:first").due_on == date(2026, 5, 15)
