@@ -573,12 +573,25 @@ class HealthExamUpdateView(PolicyObjectMixin, UpdateView):
         return redirect("placements:placement_detail", pk=self.object.placement_id)
 
 
-class PlacementFollowUpCreateView(PolicyObjectMixin, FormView):
-    """R-PLAC-7 (L24): record a joint follow-up of the placement, with the next date."""
+class _PlacementFormView(PolicyObjectMixin, FormView):
+    """A form about one placement the user may change: the placement and a way back."""
 
     policy_model = Placement
     policy_action = CHANGE
     policy_kwarg = "placement_pk"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            placement=self.object,
+            cancel_url=reverse("placements:placement_detail", args=[self.object.pk]),
+        )
+        return context
+
+
+class PlacementFollowUpCreateView(_PlacementFormView):
+    """R-PLAC-7 (L24): record a joint follow-up of the placement, with the next date."""
+
     form_class = forms.PlacementFollowUpForm
     template_name = "placements/follow_up_form.html"
 
@@ -598,14 +611,6 @@ class PlacementFollowUpCreateView(PolicyObjectMixin, FormView):
             "region_units": region_units,
         }
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            placement=self.object,
-            cancel_url=reverse("placements:placement_detail", args=[self.object.pk]),
-        )
-        return context
-
     def form_valid(self, form: forms.PlacementFollowUpForm) -> HttpResponse:
         try:
             services.placement_follow_up_record(
@@ -623,12 +628,9 @@ class PlacementFollowUpCreateView(PolicyObjectMixin, FormView):
         return redirect("placements:placement_detail", pk=self.object.pk)
 
 
-class PostPlacementFollowUpView(PolicyObjectMixin, FormView):
+class PostPlacementFollowUpView(_PlacementFormView):
     """R-PLAC-7 (002 §3.5.2): record that the follow-up after the placement has ended."""
 
-    policy_model = Placement
-    policy_action = CHANGE
-    policy_kwarg = "placement_pk"
     form_class = forms.PostPlacementFollowUpForm
     template_name = "placements/post_follow_up_form.html"
 
@@ -637,14 +639,6 @@ class PostPlacementFollowUpView(PolicyObjectMixin, FormView):
             "follow_up_ended_on": self.object.follow_up_ended_on or timezone.localdate(),
             "follow_up_notes": self.object.follow_up_notes,
         }
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            placement=self.object,
-            cancel_url=reverse("placements:placement_detail", args=[self.object.pk]),
-        )
-        return context
 
     def form_valid(self, form: forms.PostPlacementFollowUpForm) -> HttpResponse:
         try:
