@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, violations_of
 
 from .validators import DATE_MAX, DATE_MIN, date_in_range, validate_plausible_date
 
@@ -33,9 +35,25 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 def add_rule_error(form: forms.BaseForm, violation: RuleViolation) -> None:
-    """Show a domain rule violation next to its field (or above the form), in Swedish."""
-    field = violation.field if violation.field in form.fields else None
-    form.add_error(field, gettext(violation.message))
+    """Show a domain rule violation next to its field (or above the form), in Swedish; every
+    violation of a group (``RuleViolations``) at once."""
+    for single in violations_of(violation):
+        field = single.field if single.field in form.fields else None
+        message = gettext(single.message)
+        if message not in form.errors.get(field or NON_FIELD_ERRORS, []):
+            form.add_error(field, message)
+
+
+def ask_rule(form: forms.BaseForm, check: Callable[..., object], /, *args: Any, **kw: Any) -> bool:
+    """Ask a domain rule from ``Form.clean`` with what was entered, so that its errors arrive
+    together with the form's own on the first submission (issue 12). The service asks the same
+    rule again when it saves: this is the early question, not the enforcement."""
+    try:
+        check(*args, **kw)
+    except RuleViolation as violation:
+        add_rule_error(form, violation)
+        return False
+    return True
 
 
 class DateInput(forms.DateInput):

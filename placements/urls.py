@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_list
 
 app_name = "placements"
 
 urlpatterns = [
-    path("placeringar/", views.PlacementListView.as_view(), name="placement_list"),
+    path("placeringar/", views_list.PlacementListView.as_view(), name="placement_list"),
     path("barn/sok/", views.ChildSearchView.as_view(), name="child_search"),
     path("barn/ny/", views.ChildCreateView.as_view(), name="child_create"),
     path("barn/<int:pk>/", views.ChildDetailView.as_view(), name="child_detail"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
 from core.audit import audit_record
 from core.forms import add_rule_error, id_param
@@ -26,7 +26,6 @@ from organisations.models import Membership, Role, Unit, User
 from . import forms, selectors, services
 from .models import Child, HealthExamination, Placement, RelatedPerson
 from .policy import (
-    CASE_ROLES,
     EDIT_ROLES,
     child_details_visible,
     initiating_unit_ids,
@@ -36,46 +35,6 @@ from .policy import (
 
 def _editing_units(user: Any) -> Any:
     return units_acted_for(user, *EDIT_ROLES).filter(principal__kind="municipality")
-
-
-class PlacementListView(ListView):
-    template_name = "placements/placement_list.html"
-    paginate_by = 25
-    context_object_name = "placements"
-
-    def get_queryset(self) -> Any:
-        self.filter_form = forms.PlacementFilterForm(self.request.GET or None)
-        params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.placement_list(
-            user=self.request.user,
-            q=params.get("q", ""),
-            status=params.get("status", ""),
-            form=params.get("form", ""),
-        )
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        actor = actor_for(self.request.user)
-        my_units = actor.unit_ids(*CASE_ROLES)  # as policy.may_see_protected_details
-        for placement in context["placements"]:
-            child = placement.child
-            placement.show_name = not child.protected_identity or (
-                child.responsible_unit_id in my_units or placement.placing_unit_id in my_units
-            )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter_form=self.filter_form,
-            querystring=query.urlencode(),
-            can_create=bool(_editing_units(self.request.user)),
-        )
-        audit_record(
-            action=AuditAction.SEARCH,
-            request=self.request,
-            object_type="placements.placement",
-            details={"list": True, "count": context["paginator"].count},
-        )
-        return context
 
 
 class ChildSearchView(FormView):

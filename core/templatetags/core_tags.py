@@ -18,3 +18,45 @@ def shown_if(value: Any, show: bool) -> Any:
     from django.utils.translation import gettext
 
     return value if show else gettext("protected identity")
+
+
+@register.filter
+def kr(value: Any, decimals: int = 2) -> str:
+    """``{{ amount|kr }}`` → ``936 833,33 kr`` (Swedish thousands separator and decimal
+    comma); ``{{ amount|kr:0 }}`` for whole kronor."""
+    from core.formats import format_amount
+
+    return format_amount(value, decimals=int(decimals), unit="kr") if value is not None else ""
+
+
+@register.filter
+def amount(value: Any, decimals: int = 2) -> str:
+    """``{{ amount|amount }}`` → ``936 833,33`` without the unit, for table cells whose
+    header names it."""
+    from core.formats import format_amount
+
+    return format_amount(value, decimals=int(decimals))
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """``{{ 25.000|percent }}`` → ``25 %``; ``33.33`` → ``33,33 %``."""
+    from core.formats import format_percent
+
+    return format_percent(value)
+
+
+@register.filter
+def sv_date(value: Any) -> str:
+    """ÅÅÅÅ-MM-DD whatever the language."""
+    from core.formats import format_date
+
+    return format_date(value)
+
+
+@register.filter
+def sv_datetime(value: Any) -> str:
+    """Local time with the zone: ``2026-12-03 14:05 CET``."""
+    from core.formats import format_datetime
+
+    return format_datetime(value)
