@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +151,20 @@ class PlacementForm(ModelForm):
 
     def __init__(self, *args: Any, units: Any, caseworkers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.helper = self._layout()
+        # Labels that say which date (issue 12).
+        labels = {
+            "planned_start": _("Planned first day of the placement"),
+            "planned_end": _("Planned last day (if known)"),
+            "actual_start": _("Day the child actually moved in (once it has happened)"),
+            "power_of_attorney_issued_on": _("Date the power of attorney was issued"),
+            "care_contact_appointed_on": _("Date the care contact was appointed"),
+            "investigation_report_on": _("Date the report was received"),
+            "investigation_decided_on": _("Date of the decision to open an investigation"),
+            "investigation_completed_on": _("Date the investigation was completed"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
         self.fields["placing_unit"].queryset = units
         self.fields["caseworker"].queryset = caseworkers
         self.fields["provider_municipality"].queryset = Principal.objects.filter(
@@ -159,6 +175,58 @@ class PlacementForm(ModelForm):
             # The start is part of the history once the placement has begun.
             for name in ("actual_start", "is_acute", "placing_unit"):
                 self.fields[name].disabled = True
+
+    @staticmethod
+    def _layout() -> FormHelper:
+        """Fieldsets with legends (issue 12), two columns where fields belong together; the
+        power of attorney only where it applies (LVU, R-PLAC-6): static/css/forms.css hides
+        the fieldset while another legal basis is chosen, without any script."""
+        helper = FormHelper()
+        helper.form_tag = False
+
+        def pair(*names: str) -> Row:
+            return Row(*(Column(name, css_class="col-md-6") for name in names))
+
+        helper.layout = Layout(
+            Fieldset(_("Responsible unit"), pair("placing_unit", "caseworker")),
+            Fieldset(
+                _("Form and provider"),
+                pair("form", "legal_basis"),
+                "is_acute",
+                "provider_name",
+                pair("provider_organisation_number", "provider_municipality"),
+            ),
+            Fieldset(
+                _("Dates and cost"),
+                pair("planned_start", "planned_end"),
+                pair("actual_start", "cost_per_day"),
+            ),
+            Fieldset(
+                _("Content of the placement"),
+                "goal",
+                "wishes",
+                "schooling",
+                "responsibilities",
+                pair("municipality_provision", "region_provision"),
+            ),
+            Fieldset(
+                _("Power of attorney (LVU)"),
+                "power_of_attorney_scope",
+                "power_of_attorney_issued_on",
+                css_class="when-lvu",
+            ),
+            Fieldset(
+                _("Care contact in the region"),
+                pair("care_contact_name", "care_contact_unit"),
+                "care_contact_appointed_on",
+            ),
+            Fieldset(
+                _("Investigation"),
+                "investigation_report_on",
+                pair("investigation_decided_on", "investigation_completed_on"),
+            ),
+        )
+        return helper
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -215,6 +283,16 @@ class TransitionForm(forms.Form):
             self.fields["end_plan_meeting"].queryset = meetings
         if target == Placement.Status.ACTIVE:
             del self.fields["reason"]
+        # Labels that say which date (issue 12): the day the move happens.
+        self.fields["on"].label = {
+            Placement.Status.ACTIVE: _("Date the placement started"),
+            Placement.Status.ENDED: _("Date the placement ended"),
+            Placement.Status.CANCELLED: _("Date the placement was cancelled"),
+        }.get(target, _("Date of the change"))
+        if "reason" in self.fields and target == Placement.Status.ENDED:
+            self.fields["reason"].label = _("Reason for ending")
+        elif "reason" in self.fields and target == Placement.Status.CANCELLED:
+            self.fields["reason"].label = _("Reason for cancelling")
 
 
 class PlacementFollowUpForm(ModelForm):

@@ -11,15 +11,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
 from core.audit import audit_record
-from core.forms import add_rule_error, id_param
+from core.forms import id_param
+from core.formviews import ServiceFormMixin
 from core.models import AuditAction
 from core.policy import CHANGE, actor_for, get_or_404, units_acted_for
 from core.viewmixins import AuditViewMixin, PolicyObjectMixin
 from domain.deadlines import add_months
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, violations_of
 from domain.identity import mask_identity_number
 from organisations.models import Membership, Role, Unit, User
 
@@ -69,7 +71,7 @@ class ChildSearchView(FormView):
         return self.render_to_response(context)
 
 
-class ChildCreateView(CreateView):
+class ChildCreateView(ServiceFormMixin, CreateView):
     model = Child
     form_class = forms.ChildForm
     template_name = "placements/child_form.html"
@@ -83,20 +85,19 @@ class ChildCreateView(CreateView):
     def get_initial(self) -> dict[str, Any]:
         return {"home_municipality": self.unit.principal_id}
 
-    def form_valid(self, form: forms.ChildForm) -> HttpResponse:
-        try:
-            child = services.child_create(
-                user=self.request.user,
-                unit=self.unit,
-                child=form.save(commit=False),
-                identity_number=form.cleaned_data.get("identity_number_input"),
-                on=timezone.localdate(),
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The child has been registered."))
-        return redirect("placements:child_detail", pk=child.pk)
+    success_message = gettext_lazy("The child has been registered.")
+
+    def perform(self, form: forms.ChildForm) -> Any:
+        return services.child_create(
+            user=self.request.user,
+            unit=self.unit,
+            child=form.save(commit=False),
+            identity_number=form.cleaned_data.get("identity_number_input"),
+            on=timezone.localdate(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:child_detail", kwargs={"pk": self.result.pk})
 
 
 class ChildDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
@@ -129,29 +130,28 @@ class ChildDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
         return context
 
 
-class ChildUpdateView(PolicyObjectMixin, UpdateView):
+class ChildUpdateView(ServiceFormMixin, PolicyObjectMixin, UpdateView):
     policy_model = Child
     policy_action = CHANGE
     form_class = forms.ChildForm
     template_name = "placements/child_form.html"
 
-    def form_valid(self, form: forms.ChildForm) -> HttpResponse:
+    success_message = gettext_lazy("The changes have been saved.")
+
+    def perform(self, form: forms.ChildForm) -> Any:
         before = services.snapshot(Child.objects.get(pk=self.object.pk))
-        try:
-            services.child_update(
-                user=self.request.user,
-                child=form.save(commit=False),
-                before=before,
-                identity_number=form.cleaned_data.get("identity_number_input"),
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The changes have been saved."))
-        return redirect("placements:child_detail", pk=self.object.pk)
+        return services.child_update(
+            user=self.request.user,
+            child=form.save(commit=False),
+            before=before,
+            identity_number=form.cleaned_data.get("identity_number_input"),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:child_detail", kwargs={"pk": self.object.pk})
 
 
-class RelatedPersonCreateView(PolicyObjectMixin, CreateView):
+class RelatedPersonCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
     policy_model = Child
     policy_action = CHANGE
     policy_kwarg = "child_pk"
@@ -173,19 +173,18 @@ class RelatedPersonCreateView(PolicyObjectMixin, CreateView):
         self.object = None
         return super().get(request, *args, **kwargs)
 
-    def form_valid(self, form: forms.RelatedPersonForm) -> HttpResponse:
-        try:
-            services.related_person_create(
-                user=self.request.user, child=self.child, person=form.save(commit=False)
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The person has been added."))
-        return redirect("placements:child_detail", pk=self.child.pk)
+    success_message = gettext_lazy("The person has been added.")
+
+    def perform(self, form: forms.RelatedPersonForm) -> Any:
+        return services.related_person_create(
+            user=self.request.user, child=self.child, person=form.save(commit=False)
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:child_detail", kwargs={"pk": self.child.pk})
 
 
-class RelatedPersonUpdateView(PolicyObjectMixin, UpdateView):
+class RelatedPersonUpdateView(ServiceFormMixin, PolicyObjectMixin, UpdateView):
     policy_model = RelatedPerson
     policy_action = CHANGE
     form_class = forms.RelatedPersonForm
@@ -196,17 +195,16 @@ class RelatedPersonUpdateView(PolicyObjectMixin, UpdateView):
         context["child"] = self.object.child
         return context
 
-    def form_valid(self, form: forms.RelatedPersonForm) -> HttpResponse:
+    success_message = gettext_lazy("The changes have been saved.")
+
+    def perform(self, form: forms.RelatedPersonForm) -> Any:
         before = services.snapshot(RelatedPerson.objects.get(pk=self.object.pk))
-        try:
-            services.related_person_update(
-                user=self.request.user, person=form.save(commit=False), before=before
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The changes have been saved."))
-        return redirect("placements:child_detail", pk=self.object.child_id)
+        return services.related_person_update(
+            user=self.request.user, person=form.save(commit=False), before=before
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:child_detail", kwargs={"pk": self.object.child_id})
 
 
 def _placement_form_kwargs(user: Any, placement: Placement | None = None) -> dict[str, Any]:
@@ -226,7 +224,7 @@ def _placement_form_kwargs(user: Any, placement: Placement | None = None) -> dic
     }
 
 
-class PlacementCreateView(PolicyObjectMixin, CreateView):
+class PlacementCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
     policy_model = Child
     policy_action = CHANGE
     policy_kwarg = "child_pk"
@@ -276,22 +274,21 @@ class PlacementCreateView(PolicyObjectMixin, CreateView):
         context.update(child=self.child, previous=self.previous)
         return context
 
-    def form_valid(self, form: forms.PlacementForm) -> HttpResponse:
+    success_message = gettext_lazy("The placement has been registered.")
+
+    def perform(self, form: forms.PlacementForm) -> Any:
         previous = (
             self.previous if self.previous and self.previous.child_id == self.child.pk else None
         )
-        try:
-            placement = services.placement_create(
-                user=self.request.user,
-                child=self.child,
-                placement=form.save(commit=False),
-                previous=previous,
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The placement has been registered."))
-        return redirect("placements:placement_detail", pk=placement.pk)
+        return services.placement_create(
+            user=self.request.user,
+            child=self.child,
+            placement=form.save(commit=False),
+            previous=previous,
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.result.pk})
 
 
 class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
@@ -367,7 +364,7 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
         return context
 
 
-class PlacementUpdateView(PolicyObjectMixin, UpdateView):
+class PlacementUpdateView(ServiceFormMixin, PolicyObjectMixin, UpdateView):
     policy_model = Placement
     policy_action = CHANGE
     form_class = forms.PlacementForm
@@ -389,20 +386,19 @@ class PlacementUpdateView(PolicyObjectMixin, UpdateView):
         context["child"] = self.object.child
         return context
 
-    def form_valid(self, form: forms.PlacementForm) -> HttpResponse:
+    success_message = gettext_lazy("The changes have been saved.")
+
+    def perform(self, form: forms.PlacementForm) -> Any:
         before = services.snapshot(Placement.objects.get(pk=self.object.pk))
-        try:
-            services.placement_update(
-                user=self.request.user, placement=form.save(commit=False), before=before
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The changes have been saved."))
-        return redirect("placements:placement_detail", pk=self.object.pk)
+        return services.placement_update(
+            user=self.request.user, placement=form.save(commit=False), before=before
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.object.pk})
 
 
-class PlacementTransitionView(PolicyObjectMixin, FormView):
+class PlacementTransitionView(ServiceFormMixin, PolicyObjectMixin, FormView):
     """GET shows a confirmation step; POST makes the move."""
 
     policy_model = Placement
@@ -434,9 +430,9 @@ class PlacementTransitionView(PolicyObjectMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: forms.TransitionForm) -> HttpResponse:
+    def perform(self, form: forms.TransitionForm) -> Any:
         try:
-            services.placement_transition(
+            return services.placement_transition(
                 user=self.request.user,
                 placement=self.object,
                 target=self.target,
@@ -447,26 +443,30 @@ class PlacementTransitionView(PolicyObjectMixin, FormView):
                 end_plan_no_meeting_reason=form.cleaned_data.get("end_plan_no_meeting_reason", ""),
             )
         except RuleViolation as violation:
-            if violation.field == "end_date":
-                violation.field = "on"
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        if self.target == Placement.Status.ENDED and not form.cleaned_data.get("end_plan_meeting"):
-            messages.warning(
-                self.request,
-                _(
-                    "The placement has ended. A SIP meeting for the next step (the move home or "
-                    "to another placement) is needed."
-                ),
-            )
-        elif self.target == Placement.Status.ENDED:
-            messages.success(self.request, _("The placement has ended."))
-        else:
-            messages.success(self.request, _("The status has been changed."))
-        return redirect("placements:placement_detail", pk=self.object.pk)
+            for single in violations_of(violation):
+                if single.field == "end_date":
+                    single.field = "on"  # the form's one date is the day of the move
+            raise
+
+    def get_success_message(self) -> str:
+        if self.target != Placement.Status.ENDED:
+            return _("The status has been changed.")
+        if self.get_form().data.get("end_plan_meeting"):
+            return _("The placement has ended.")
+        messages.warning(
+            self.request,
+            _(
+                "The placement has ended. A SIP meeting for the next step (the move home or "
+                "to another placement) is needed."
+            ),
+        )
+        return ""
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.object.pk})
 
 
-class HealthExamCreateView(PolicyObjectMixin, CreateView):
+class HealthExamCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
     policy_model = Placement
     policy_action = CHANGE
     policy_kwarg = "placement_pk"
@@ -489,23 +489,22 @@ class HealthExamCreateView(PolicyObjectMixin, CreateView):
         context["placement"] = self.placement
         return context
 
-    def form_valid(self, form: forms.HealthExaminationForm) -> HttpResponse:
+    success_message = gettext_lazy("The health examination has been saved.")
+
+    def perform(self, form: forms.HealthExaminationForm) -> Any:
         exam = form.save(commit=False)
         if self.placement.health_examinations.filter(kind=exam.kind).exists():
             form.add_error("kind", _("This examination is already registered for the placement."))
             return self.form_invalid(form)
-        try:
-            services.health_exam_save(
-                user=self.request.user, placement=self.placement, exam=exam, before=None
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The health examination has been saved."))
-        return redirect("placements:placement_detail", pk=self.placement.pk)
+        return services.health_exam_save(
+            user=self.request.user, placement=self.placement, exam=exam, before=None
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.placement.pk})
 
 
-class HealthExamUpdateView(PolicyObjectMixin, UpdateView):
+class HealthExamUpdateView(ServiceFormMixin, PolicyObjectMixin, UpdateView):
     policy_model = HealthExamination
     policy_action = CHANGE
     form_class = forms.HealthExaminationForm
@@ -516,20 +515,19 @@ class HealthExamUpdateView(PolicyObjectMixin, UpdateView):
         context["placement"] = self.object.placement
         return context
 
-    def form_valid(self, form: forms.HealthExaminationForm) -> HttpResponse:
+    success_message = gettext_lazy("The health examination has been saved.")
+
+    def perform(self, form: forms.HealthExaminationForm) -> Any:
         before = services.snapshot(HealthExamination.objects.get(pk=self.object.pk))
-        try:
-            services.health_exam_save(
-                user=self.request.user,
-                placement=self.object.placement,
-                exam=form.save(commit=False),
-                before=before,
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The health examination has been saved."))
-        return redirect("placements:placement_detail", pk=self.object.placement_id)
+        return services.health_exam_save(
+            user=self.request.user,
+            placement=self.object.placement,
+            exam=form.save(commit=False),
+            before=before,
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.object.placement_id})
 
 
 class _PlacementFormView(PolicyObjectMixin, FormView):
@@ -548,7 +546,7 @@ class _PlacementFormView(PolicyObjectMixin, FormView):
         return context
 
 
-class PlacementFollowUpCreateView(_PlacementFormView):
+class PlacementFollowUpCreateView(ServiceFormMixin, _PlacementFormView):
     """R-PLAC-7 (L24): record a joint follow-up of the placement, with the next date."""
 
     form_class = forms.PlacementFollowUpForm
@@ -570,24 +568,23 @@ class PlacementFollowUpCreateView(_PlacementFormView):
             "region_units": region_units,
         }
 
-    def form_valid(self, form: forms.PlacementFollowUpForm) -> HttpResponse:
-        try:
-            services.placement_follow_up_record(
-                user=self.request.user,
-                placement=self.object,
-                follow_up=form.save(commit=False),
-                municipality_units=list(form.cleaned_data["municipality_units"]),
-                region_units=list(form.cleaned_data["region_units"]),
-                today=timezone.localdate(),
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The follow-up has been recorded."))
-        return redirect("placements:placement_detail", pk=self.object.pk)
+    success_message = gettext_lazy("The follow-up has been recorded.")
+
+    def perform(self, form: forms.PlacementFollowUpForm) -> Any:
+        return services.placement_follow_up_record(
+            user=self.request.user,
+            placement=self.object,
+            follow_up=form.save(commit=False),
+            municipality_units=list(form.cleaned_data["municipality_units"]),
+            region_units=list(form.cleaned_data["region_units"]),
+            today=timezone.localdate(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.object.pk})
 
 
-class PostPlacementFollowUpView(_PlacementFormView):
+class PostPlacementFollowUpView(ServiceFormMixin, _PlacementFormView):
     """R-PLAC-7 (002 §3.5.2): record that the follow-up after the placement has ended."""
 
     form_class = forms.PostPlacementFollowUpForm
@@ -599,17 +596,16 @@ class PostPlacementFollowUpView(_PlacementFormView):
             "follow_up_notes": self.object.follow_up_notes,
         }
 
-    def form_valid(self, form: forms.PostPlacementFollowUpForm) -> HttpResponse:
-        try:
-            services.post_placement_follow_up_done(
-                user=self.request.user,
-                placement=self.object,
-                done_on=form.cleaned_data["follow_up_ended_on"],
-                notes=form.cleaned_data["follow_up_notes"],
-                today=timezone.localdate(),
-            )
-        except RuleViolation as violation:
-            add_rule_error(form, violation)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The follow-up after the placement has been recorded."))
-        return redirect("placements:placement_detail", pk=self.object.pk)
+    success_message = gettext_lazy("The follow-up after the placement has been recorded.")
+
+    def perform(self, form: forms.PostPlacementFollowUpForm) -> Any:
+        return services.post_placement_follow_up_done(
+            user=self.request.user,
+            placement=self.object,
+            done_on=form.cleaned_data["follow_up_ended_on"],
+            notes=form.cleaned_data["follow_up_notes"],
+            today=timezone.localdate(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:placement_detail", kwargs={"pk": self.object.pk})
