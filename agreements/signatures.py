@@ -5,7 +5,9 @@ land one after the other in one chain of incremental signatures."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +17,9 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import AuditAction
 from domain import agreements as rules
+from domain import mandates as mandate_rules
 from domain import signing as signing_rules
+from domain.agreements import MONTHS_PER_YEAR
 from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from organisations.models import FinancialMandate, Principal, User
@@ -46,6 +50,154 @@ def signing_plan(version: AgreementVersion) -> list[Principal]:
         agreement.region_id: agreement.region,
     }
     return [by_id[pk] for pk in order]
+
+
+@dataclass(frozen=True)
+class SigningStep:
+    """One principal's place in the signing of a version: its signature in the current round
+    (None while unsigned) and whether its signature is the one awaited now."""
+
+    position: int
+    principal: Principal
+    signature: Signature | None
+    awaited: bool
+
+
+def _current_signatures(version: AgreementVersion) -> dict[int, Signature]:
+    # version.signatures.all(): a prefetched list costs no query.
+    return {
+        s.principal_id: s
+        for s in version.signatures.all()
+        if s.signing_round == version.signing_round
+    }
+
+
+def signing_steps(version: AgreementVersion) -> list[SigningStep]:
+    """The signing order of the version with each party's status (R-MEET-3): who has signed,
+    whose signature is awaited now. Shown to every party, on the signing page and the start
+    page."""
+    agreement = version.agreement
+    signed = _current_signatures(version)
+    awaiting = version.status == rules.AgreementStatus.AWAITING_SIGNATURES
+    awaited = (
+        signing_rules.awaited_principals(
+            order=_order(version),
+            party_ids=agreement.principal_ids,
+            signed_principal_ids=list(signed),
+        )
+        if awaiting
+        else []
+    )
+    return [
+        SigningStep(
+            position=index,
+            principal=principal,
+            signature=signed.get(principal.pk),
+            awaited=principal.pk in awaited,
+        )
+        for index, principal in enumerate(signing_plan(version), start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class AwaitedVersion:
+    """A version awaiting signatures, seen by a signatory of one of its parties: ``mine`` the
+    principals the user may sign for now, ``awaited`` the steps whose signature is awaited."""
+
+    version: AgreementVersion
+    mine: list[Principal]
+    steps: list[SigningStep]
+
+    @property
+    def awaited(self) -> list[SigningStep]:
+        return [step for step in self.steps if step.awaited]
+
+
+def signatures_awaited(
+    user: User, *, on: date
+) -> tuple[list[AwaitedVersion], list[AwaitedVersion]]:
+    """The versions awaiting ``user``'s signature as mandate holder, and those of the user's
+    principals awaiting the other party's. Three queries whatever the number of versions."""
+    from core.policy import visible
+
+    from .policy import SIGN
+
+    if not user.is_authenticated:
+        return [], []
+    versions = list(
+        visible(user, AgreementVersion, SIGN)
+        .filter(status=rules.AgreementStatus.AWAITING_SIGNATURES)
+        .select_related(
+            "agreement__placement__child", "agreement__municipality", "agreement__region"
+        )
+        .prefetch_related("signatures")
+        .order_by("sent_at", "pk")
+    )
+    if not versions:
+        return [], []
+    mandate_ids = mandate_principal_ids(user, on=on)
+    mine: list[AwaitedVersion] = []
+    others: list[AwaitedVersion] = []
+    for version in versions:
+        principals = signable_principals(user, version, on=on, mandate_ids=mandate_ids)
+        item = AwaitedVersion(version=version, mine=principals, steps=signing_steps(version))
+        (mine if principals else others).append(item)
+    return mine, others
+
+
+@dataclass(frozen=True)
+class PrincipalShare:
+    principal: Principal
+    per_month: Decimal
+    per_year: Decimal
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """What is signed, in short, for the signing page: the parties, each one's share of the
+    cost in kronor, from when it applies and when it is reviewed jointly."""
+
+    shares: list[PrincipalShare]
+    effective_from: date | None
+    effective_rule_settled: bool  # True: applies from the day both have signed
+    review_on: date | None
+
+
+def agreement_summary(version: AgreementVersion) -> AgreementSummary:
+    agreement = version.agreement
+    placement = agreement.placement
+    rule_set = placement.child.home_municipality.rule_set_on(
+        version.effective_from or placement.start_date
+    )
+    shares = []
+    for principal in (agreement.municipality, agreement.region):
+        per_year = annual_amount(version, principal, rule_set=rule_set)
+        shares.append(
+            PrincipalShare(
+                principal=principal,
+                per_month=(per_year / MONTHS_PER_YEAR).quantize(Decimal("0.01")),
+                per_year=per_year,
+            )
+        )
+    effective = version.effective_from
+    review = version.review_on
+    if review is None and effective is not None:
+        review = review_on_for(version, effective=effective, rule_set=rule_set)
+    return AgreementSummary(
+        shares=shares,
+        effective_from=effective,
+        effective_rule_settled=effective is None,
+        review_on=review,
+    )
+
+
+def principals_to_sign_for(user: User, version: AgreementVersion, *, on: date) -> list[Principal]:
+    """R-MEET-3: the parties this user holds a financial mandate for, valid on the day
+    (domain.mandates), that have not signed in this round — in signing order. Whether it is
+    their turn is for the signing rule to say (``check_can_sign``)."""
+    valid = mandate_rules.principals_with_valid_mandate(_mandates(user), on=on)
+    signed = _current_signatures(version)
+    return [p for p in signing_plan(version) if p.pk in valid and p.pk not in signed]
 
 
 def _mandates(user: User) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,23 +11,26 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import FormView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
-from core.forms import add_rule_error
+from core.formviews import ServiceFormMixin
 from core.models import AuditAction
 from core.policy import VIEW, visible
 from core.redirects import redirect_to_next
 from core.viewmixins import PolicyObjectMixin
 from domain import mandates as mandate_rules
-from domain.errors import RuleViolation
 from organisations.models import FinancialMandate, Principal
+from placements.policy import child_details_visible
 
 from . import signatures
+from .documents import render_agreement_pdf
 from .models import AgreementVersion, SignedDocument
 from .policy import SIGN
 from .signing.pades import (
@@ -75,7 +79,7 @@ def verify_token(user: Any, token: str) -> bool:
 
 class SignForm(forms.Form):
     principal = forms.ModelChoiceField(
-        label=gettext_lazy("Sign for"), queryset=Principal.objects.none()
+        label=gettext_lazy("Sign for"), queryset=Principal.objects.none(), empty_label=None
     )
     token = forms.CharField(
         label=gettext_lazy("One-time code from your authenticator app"),
@@ -84,24 +88,30 @@ class SignForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
-    def __init__(self, *args: Any, principals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, principals: Sequence[Principal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principal"].queryset = principals
+        # Only the principals the signatory holds a valid mandate for (R-MEET-3), no empty
+        # choice; the first in the signing order is preselected.
+        field = self.fields["principal"]
+        field.queryset = Principal.objects.filter(pk__in=[p.pk for p in principals])
+        field.choices = [(p.pk, p.name) for p in principals]
+        if principals:
+            self.initial.setdefault("principal", principals[0].pk)
 
 
 class DeclineForm(forms.Form):
     principal = forms.ModelChoiceField(
-        label=gettext_lazy("Decline for"), queryset=Principal.objects.none()
+        label=gettext_lazy("Decline for"), queryset=Principal.objects.none(), empty_label=None
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea({"rows": 3}))
 
-    def __init__(self, *args: Any, principals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, principals: Sequence[Principal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principal"].queryset = principals
-
-
-def _party_principals(version: AgreementVersion) -> Any:
-    return Principal.objects.filter(pk__in=version.agreement.principal_ids)
+        field = self.fields["principal"]
+        field.queryset = Principal.objects.filter(pk__in=[p.pk for p in principals])
+        field.choices = [(p.pk, p.name) for p in principals]
+        if principals:
+            self.initial.setdefault("principal", principals[0].pk)
 
 
 def _mandate_ended_page(request: HttpRequest, pk: int) -> HttpResponse | None:
@@ -146,11 +156,22 @@ def _mandate_ended_page(request: HttpRequest, pk: int) -> HttpResponse | None:
     )
 
 
-class SignView(PolicyObjectMixin, View):
-    """R-MEET-3: the signatory confirms a one-time code (step-up) and signs for a principal."""
+class SignView(ServiceFormMixin, PolicyObjectMixin, FormView):
+    """R-MEET-3: the signatory reads what is signed, sees the signing order and whose
+    signature is awaited, confirms a one-time code (step-up) and signs for a principal."""
 
     policy_model = AgreementVersion
     policy_action = SIGN
+    form_class = SignForm
+    template_name = "agreements/sign.html"
+    success_message = gettext_lazy("You have signed the agreement.")
+
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related(
+            "agreement__placement__child__home_municipality",
+            "agreement__municipality",
+            "agreement__region",
+        ).prefetch_related("signatures__user")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -163,74 +184,92 @@ class SignView(PolicyObjectMixin, View):
                 raise
             return page
 
-    def _render(self, request: HttpRequest, form: SignForm) -> HttpResponse:
-        return render(
-            request,
-            "agreements/sign.html",
-            {
-                "form": form,
-                "version": self.object,
-                "agreement": self.object.agreement,
-                "has_device": TOTPDevice.objects.devices_for_user(
-                    request.user, confirmed=True
-                ).exists(),
-            },
+    def principals(self) -> list[Principal]:
+        if not hasattr(self, "_principals"):
+            self._principals = signatures.principals_to_sign_for(
+                self.request.user, self.object, on=timezone.localdate()
+            )
+        return self._principals
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"principals": self.principals()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        version = self.object
+        agreement = version.agreement
+        placement = agreement.placement
+        steps = signatures.signing_steps(version)
+        mine = {p.pk for p in self.principals()}
+        # The user's turn: one of the principals they may sign for is the one awaited now.
+        my_turn = any(step.awaited and step.principal.pk in mine for step in steps)
+        context.update(
+            version=version,
+            agreement=agreement,
+            placement=placement,
+            show_details=child_details_visible(self.request.user, placement.child),
+            summary=signatures.agreement_summary(version),
+            steps=steps,
+            awaited=[step for step in steps if step.awaited],
+            my_turn=my_turn,
+            has_document=version.documents.exists(),
+            has_device=TOTPDevice.objects.devices_for_user(
+                self.request.user, confirmed=True
+            ).exists(),
+        )
+        return context
+
+    def perform(self, form: SignForm) -> Any:
+        confirmed = step_up_at(self.request)
+        token = form.cleaned_data["token"]
+        if token:
+            if not verify_token(self.request.user, token):
+                form.add_error("token", _("The one-time code is not valid. Try the next code."))
+                return self.form_invalid(form)
+            confirmed = timezone.now()
+            self.request.session[SESSION_STEP_UP] = confirmed.isoformat()
+        return signatures.agreement_sign(
+            user=self.request.user,
+            version=self.object,
+            principal=form.cleaned_data["principal"],
+            second_factor_at=confirmed,
         )
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._render(request, SignForm(principals=_party_principals(self.object)))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = SignForm(request.POST, principals=_party_principals(self.object))
-        if form.is_valid():
-            confirmed = step_up_at(request)
-            token = form.cleaned_data["token"]
-            if token:
-                if verify_token(request.user, token):
-                    confirmed = timezone.now()
-                    request.session[SESSION_STEP_UP] = confirmed.isoformat()
-                else:
-                    form.add_error("token", _("The one-time code is not valid. Try the next code."))
-                    return self._render(request, form)
-            try:
-                signatures.agreement_sign(
-                    user=request.user,
-                    version=self.object,
-                    principal=form.cleaned_data["principal"],
-                    second_factor_at=confirmed,
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("You have signed the agreement."))
-                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
-        return self._render(request, form)
+    def get_success_url(self) -> str:
+        return reverse("agreements:agreement_detail", args=[self.object.agreement_id])
 
 
-class DeclineView(PolicyObjectMixin, View):
+class DeclineView(ServiceFormMixin, PolicyObjectMixin, FormView):
     policy_model = AgreementVersion
     policy_action = SIGN
+    form_class = DeclineForm
+    template_name = "agreements/decline.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = DeclineForm(principals=_party_principals(self.object))
-        return render(request, "agreements/decline.html", {"form": form, "version": self.object})
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {
+            "principals": signatures.principals_to_sign_for(
+                self.request.user, self.object, on=timezone.localdate()
+            )
+        }
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = DeclineForm(request.POST, principals=_party_principals(self.object))
-        if form.is_valid():
-            try:
-                signatures.agreement_decline(
-                    user=request.user,
-                    version=self.object,
-                    principal=form.cleaned_data["principal"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.warning(request, _("You have declined. The agreement is back in draft."))
-                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
-        return render(request, "agreements/decline.html", {"form": form, "version": self.object})
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"version": self.object}
+
+    def perform(self, form: DeclineForm) -> Any:
+        return signatures.agreement_decline(
+            user=self.request.user,
+            version=self.object,
+            principal=form.cleaned_data["principal"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_message(self) -> str:
+        # A warning, not a success: the agreement is back in draft.
+        messages.warning(self.request, _("You have declined. The agreement is back in draft."))
+        return ""
+
+    def get_success_url(self) -> str:
+        return reverse("agreements:agreement_detail", args=[self.object.agreement_id])
 
 
 class DocumentDownloadView(PolicyObjectMixin, View):
@@ -244,6 +283,23 @@ class DocumentDownloadView(PolicyObjectMixin, View):
             .order_by("-is_final", "-revision")
             .first()
         )
+        if document is None and self.object.status == "awaiting_signatures":
+            # Before the first signature: the document as it will be signed, rendered now and
+            # not kept (the first signature renders and keeps it), so that the signatory reads
+            # the agreement one click from the signing page.
+            pdf, content_sha256 = render_agreement_pdf(
+                self.object, signing_plan=signatures.signing_plan(self.object)
+            )
+            audit_record(
+                action=AuditAction.DOWNLOAD,
+                request=request,
+                obj=self.object,
+                details={"revision": None, "content_sha256": content_sha256},
+            )
+            name = f"overenskommelse-{self.object.agreement_id}-v{self.object.number}"
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
         if document is None:
             messages.error(request, _("The agreement has no document yet."))
             return redirect("agreements:agreement_detail", pk=self.object.agreement_id)

@@ -73,3 +73,8 @@ def new_mandate_problems(
     if not holder_works_for_principal:
         problems["user"] = _("The person must be a member of one of the principal's units.")
     return problems
+
+
+def principals_with_valid_mandate(mandates: Iterable[Mandate], *, on: date) -> set[int]:
+    """R-MEET-3: the principals the holder may make financial decisions for on the day."""
+    return {m.principal_id for m in mandates if mandate_is_valid_on(m, on=on)}

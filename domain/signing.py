@@ -95,3 +95,17 @@ def check_can_decline(
         )
     if not reason.strip():
         raise RuleViolation("R-MEET-3", _("Give a reason for declining."), field="reason")
+
+
+def awaited_principals(
+    *, order: Sequence[int], party_ids: Sequence[int], signed_principal_ids: Sequence[int]
+) -> list[int]:
+    """R-MEET-3: whose signature is awaited now. With a signing order, the first party in it
+    that has not signed (the placing principal first, the other countersigns); without one,
+    every party that has not signed."""
+    if order:
+        for principal_id in order:
+            if principal_id not in signed_principal_ids:
+                return [principal_id]
+        return []
+    return [p for p in party_ids if p not in signed_principal_ids]

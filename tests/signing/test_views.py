@@ -240,15 +240,30 @@ def test_declining_without_a_reason_gives_a_form_error(
     assert not DeclineRecord.objects.exists()
 
 
-def test_downloading_before_any_signature_redirects_with_a_message(
+def test_before_any_signature_the_pdf_to_sign_is_rendered_for_reading_and_not_kept(
     awaiting, client_for, gbg_caseworker
 ):
+    """Issue 12: the PDF is one click from the signing page even before the first signature;
+    it is rendered for reading and not stored (the first signature keeps its own rendering)."""
     response = client_for(gbg_caseworker).get(
         reverse("agreements:version_document", args=[awaiting.pk])
     )
 
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="overenskommelse-{awaiting.agreement_id}-v1.pdf"'
+    )
+    assert not SignedDocument.objects.exists()
+
+
+def test_a_draft_has_no_document_and_redirects_with_a_message(draft, client_for, gbg_caseworker):
+    response = client_for(gbg_caseworker).get(
+        reverse("agreements:version_document", args=[draft.pk])
+    )
+
     assert response.status_code == 302
-    assert response["Location"] == detail_url(awaiting)
+    assert response["Location"] == detail_url(draft)
 
 
 def test_a_half_signed_document_downloads_without_the_signed_suffix(
