@@ -12,15 +12,49 @@ focus and links to each field, then the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from domain.errors import RuleViolation
 
 from .forms import add_rule_error
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``submit`` did: ``ok`` when the service ran, with what it returned."""
+
+    ok: bool
+    result: Any = None
+
+
+def submit(
+    request: HttpRequest,
+    form: BaseForm,
+    perform: Callable[[], Any],
+    *,
+    success_message: str = "",
+    level: int = messages.SUCCESS,
+    valid: bool = True,
+) -> Outcome:
+    """The same piece for views that are not generic form views (several forms or formsets
+    on one page): validate, call the service, route rule violations to the form.
+    ``valid=False`` says that another part of the page (a formset) did not validate."""
+    if not (form.is_valid() and valid):
+        return Outcome(ok=False)
+    try:
+        result = perform()
+    except RuleViolation as violation:
+        add_rule_error(form, violation)
+        return Outcome(ok=False)
+    if success_message:
+        messages.add_message(request, level, success_message)
+    return Outcome(ok=True, result=result)
 
 
 class ServiceFormMixin:

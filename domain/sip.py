@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from .errors import RuleViolation
+from .errors import RuleViolation, Violations
 from .i18n import gettext_noop as _
 
 ADULT_AGE = 18
@@ -65,24 +65,24 @@ def check_meeting_can_be_held(
     *, consent_valid: bool, individual_offered_on: date | None, held_on: date
 ) -> None:
     """A SIP meeting may be recorded as held only with valid consent (R-SIP-2) and when the
-    individual was offered to take part, recorded on or before the meeting (R-SIP-3)."""
+    individual was offered to take part, recorded on or before the meeting (R-SIP-3). Both
+    are reported together when both fail (issue 12)."""
+    found = Violations()
     if not consent_valid:
-        raise RuleViolation(
-            "R-SIP-2",
-            _("The meeting cannot be recorded as held without valid consent."),
-        )
+        found.add("R-SIP-2", _("The meeting cannot be recorded as held without valid consent."))
     if individual_offered_on is None:
-        raise RuleViolation(
+        found.add(
             "R-SIP-3",
             _("Record that the child and the guardians were offered to take part."),
             field="individual_offered_on",
         )
-    if individual_offered_on > held_on:
-        raise RuleViolation(
+    elif individual_offered_on > held_on:
+        found.add(
             "R-SIP-3",
             _("The offer to take part must be made before the meeting."),
             field="individual_offered_on",
         )
+    found.raise_if_any()
 
 
 def primary_care_to_propose(
@@ -120,41 +120,35 @@ def check_plan(
 ) -> None:
     """R-SIP-5: the written plan states the needs, the interventions with each responsible
     party (a principal's unit, a third party, a close person or the individual), who holds the
-    overall responsibility, and (R-SIP-6) when it is followed up — a date after the meeting."""
+    overall responsibility, and (R-SIP-6) when it is followed up — a date after the meeting.
+    Every missing part is reported at once (issue 12)."""
+    found = Violations()
     if not needs.strip():
-        raise RuleViolation("R-SIP-5", _("Describe the child's needs."), field="needs")
+        found.add("R-SIP-5", _("Describe the child's needs."), field="needs")
     items = list(interventions)
     if not items:
-        raise RuleViolation("R-SIP-5", _("The plan needs at least one intervention."), field=None)
-    for item in items:
-        if item.responsible_kind == "unit" and not item.has_unit:
-            raise RuleViolation(
-                "R-SIP-5",
-                _("Each intervention by a principal names the responsible unit."),
-                field=None,
-            )
-        if item.responsible_kind != "unit" and not item.responsible_name.strip():
-            raise RuleViolation(
-                "R-SIP-5",
-                _("Name who is responsible for each intervention by someone else."),
-                field=None,
-            )
+        found.add("R-SIP-5", _("The plan needs at least one intervention."))
+    if any(item.responsible_kind == "unit" and not item.has_unit for item in items):
+        found.add("R-SIP-5", _("Each intervention by a principal names the responsible unit."))
+    if any(item.responsible_kind != "unit" and not item.responsible_name.strip() for item in items):
+        found.add("R-SIP-5", _("Name who is responsible for each intervention by someone else."))
     if not has_overall_responsible:
-        raise RuleViolation(
+        found.add(
             "R-SIP-5",
             _("State who holds the overall responsibility for the plan."),
             field="overall_responsible_unit",
         )
     if next_follow_up_on is None:
-        raise RuleViolation(
+        found.add(
             "R-SIP-6", _("Set the date when the plan is followed up."), field="next_follow_up_on"
         )
-    if next_follow_up_on <= held_on:
-        raise RuleViolation(
+    elif next_follow_up_on <= held_on:
+        found.add(
             "R-SIP-6",
             _("The follow-up date must be after the meeting."),
             field="next_follow_up_on",
         )
+    found.raise_if_any()
 
 
 STEPS = (

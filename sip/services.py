@@ -14,7 +14,7 @@ from core.audit import audit_record
 from core.models import AuditAction
 from core.policy import actor_for
 from domain import sip as rules
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, Violations
 from domain.i18n import gettext_noop as _
 from domain.identity import age_on
 from organisations.models import Principal, Unit
@@ -335,15 +335,19 @@ def meeting_record_held(
     if locked.is_held:
         raise RuleViolation("SIP", _("The meeting has already been recorded as held."))
     held_on = timezone.localdate(started_at)
-    if ended_at <= started_at:
-        raise RuleViolation("SIP", _("The meeting must end after it started."), field="ended_at")
     sip = locked.sip
-    rules.check_meeting_can_be_held(
+    # Every independent rule of the submission at once (issue 12): time, consent, offer, plan.
+    found = Violations()
+    if ended_at <= started_at:
+        found.add("SIP", _("The meeting must end after it started."), field="ended_at")
+    found.check(
+        rules.check_meeting_can_be_held,
         consent_valid=sip_consent_valid(sip, on=held_on),
         individual_offered_on=individual_offered_on,
         held_on=held_on,
     )
-    rules.check_plan(
+    found.check(
+        rules.check_plan,
         needs=needs,
         interventions=[
             rules.InterventionFact(
@@ -358,6 +362,7 @@ def meeting_record_held(
         next_follow_up_on=next_follow_up_on,
         held_on=held_on,
     )
+    found.raise_if_any()
     locked.started_at = started_at
     locked.ended_at = ended_at
     locked.individual_offered_on = individual_offered_on

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.audit import audit_record
-from core.forms import add_rule_error, id_param
+from core.forms import id_param
+from core.formviews import submit
 from core.models import AuditAction
 from core.pdf import pdf_response
 from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
-from domain.errors import RuleViolation
 from organisations.models import Unit
 from placements.models import Child, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
@@ -77,21 +77,21 @@ class SipCreateView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, child_pk: int) -> HttpResponse:
         form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                sip = services.sip_create(
-                    user=request.user,
-                    child=self.object,
-                    initiating_unit=form.cleaned_data["initiating_unit"],
-                    need_noticed_on=form.cleaned_data["need_noticed_on"],
-                    need_description=form.cleaned_data["need_description"],
-                    placements=list(form.cleaned_data["placements"]),
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The SIP has been created."))
-                return redirect("sip:sip_detail", pk=sip.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda: services.sip_create(
+                user=request.user,
+                child=self.object,
+                initiating_unit=form.cleaned_data["initiating_unit"],
+                need_noticed_on=form.cleaned_data["need_noticed_on"],
+                need_description=form.cleaned_data["need_description"],
+                placements=list(form.cleaned_data["placements"]),
+            ),
+            success_message=_("The SIP has been created."),
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=outcome.result.pk)
         return render(request, self.template_name, {"form": form, "child": self.object})
 
 
@@ -178,23 +178,23 @@ class ConsentCreateView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                services.consent_record(
-                    user=request.user,
-                    sip=self.object,
-                    given_by_kind=form.cleaned_data["given_by_kind"],
-                    guardian=form.cleaned_data.get("guardian"),
-                    form=form.cleaned_data["form"],
-                    given_on=form.cleaned_data["given_on"],
-                    scope=form.cleaned_data["scope"],
-                    scope_units=list(form.cleaned_data["scope_units"]),
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The consent has been recorded."))
-                return redirect("sip:sip_detail", pk=self.object.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda: services.consent_record(
+                user=request.user,
+                sip=self.object,
+                given_by_kind=form.cleaned_data["given_by_kind"],
+                guardian=form.cleaned_data.get("guardian"),
+                form=form.cleaned_data["form"],
+                given_on=form.cleaned_data["given_on"],
+                scope=form.cleaned_data["scope"],
+                scope_units=list(form.cleaned_data["scope_units"]),
+            ),
+            success_message=_("The consent has been recorded."),
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=self.object.pk)
         return render(request, "sip/consent_form.html", {"form": form, "sip": self.object})
 
 
@@ -210,19 +210,19 @@ class ConsentRevokeView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.RevocationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.consent_revoke(user=request.user, consent=self.object, **form.cleaned_data)
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "The consent has been revoked. The parties it concerns lose access to the SIP."
-                    ),
-                )
-                return redirect("sip:sip_detail", pk=self.object.sip_id)
+        outcome = submit(
+            request,
+            form,
+            lambda: services.consent_revoke(
+                user=request.user, consent=self.object, **form.cleaned_data
+            ),
+            success_message=_(
+                "The consent has been revoked. The parties it concerns lose access to the SIP."
+            ),
+            level=messages.WARNING,
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=self.object.sip_id)
         return render(request, "sip/revoke_form.html", {"form": form, "consent": self.object})
 
 
@@ -264,20 +264,20 @@ class InvitationCreateView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = forms.InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.invitation_create(
-                    user=request.user,
-                    sip=self.object,
-                    units=list(form.cleaned_data["units"]),
-                    external_name=form.cleaned_data["external_name"],
-                    invited_on=form.cleaned_data["invited_on"],
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The invitations have been sent."))
-                return redirect("sip:sip_detail", pk=self.object.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda: services.invitation_create(
+                user=request.user,
+                sip=self.object,
+                units=list(form.cleaned_data["units"]),
+                external_name=form.cleaned_data["external_name"],
+                invited_on=form.cleaned_data["invited_on"],
+            ),
+            success_message=_("The invitations have been sent."),
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=self.object.pk)
         return render(request, "sip/invitation_form.html", self._context(form))
 
 
@@ -307,22 +307,22 @@ class InvitationRespondView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.InvitationResponseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.invitation_respond(
-                    user=request.user,
-                    invitation=self.object,
-                    response=form.cleaned_data["response"],
-                    note=form.cleaned_data["note"],
-                    forward_to=form.cleaned_data.get("forward_to"),
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("Your answer has been saved."))
-                if visible(request.user, Sip).filter(pk=self.object.sip_id).exists():
-                    return redirect("sip:sip_detail", pk=self.object.sip_id)
-                return redirect("sip:invitation_inbox")
+        outcome = submit(
+            request,
+            form,
+            lambda: services.invitation_respond(
+                user=request.user,
+                invitation=self.object,
+                response=form.cleaned_data["response"],
+                note=form.cleaned_data["note"],
+                forward_to=form.cleaned_data.get("forward_to"),
+            ),
+            success_message=_("Your answer has been saved."),
+        )
+        if outcome.ok:
+            if visible(request.user, Sip).filter(pk=self.object.sip_id).exists():
+                return redirect("sip:sip_detail", pk=self.object.sip_id)
+            return redirect("sip:invitation_inbox")
         return render(
             request, "sip/invitation_respond.html", {"form": form, "invitation": self.object}
         )
@@ -348,16 +348,16 @@ class MeetingCreateView(PolicyObjectMixin, View):
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = forms.MeetingScheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.meeting_schedule(
-                    user=request.user, sip=self.object, meeting=form.save(commit=False)
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The meeting has been scheduled."))
-                return redirect("sip:sip_detail", pk=self.object.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda: services.meeting_schedule(
+                user=request.user, sip=self.object, meeting=form.save(commit=False)
+            ),
+            success_message=_("The meeting has been scheduled."),
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=self.object.pk)
         return self._render(request, form)
 
 
@@ -447,51 +447,57 @@ class MeetingHeldView(PolicyObjectMixin, View):
         form = forms.MeetingHeldForm(request.POST)
         participants = forms.ParticipantFormSet(request.POST, prefix="p")
         interventions = forms.InterventionFormSet(request.POST, prefix="i")
-        if form.is_valid() and participants.is_valid() and interventions.is_valid():
-            sip = self.object.sip
-            units = {u.pk: u for u in Unit.objects.all()}
+        sip = self.object.sip
+
+        def record() -> Any:
+            rows = [r for r in participants.cleaned_data if r and r.get("name")]
+            unit_ids = {r.get("unit_id") for r in rows if r.get("unit_id")}
+            units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
             persons = {p.pk: p for p in sip.child.related_persons.all()}
-            try:
-                services.meeting_record_held(
-                    user=request.user,
-                    meeting=self.object,
-                    started_at=form.cleaned_data["started_at"],
-                    ended_at=form.cleaned_data["ended_at"],
-                    individual_offered_on=form.cleaned_data["individual_offered_on"],
-                    child_views=form.cleaned_data["child_views"],
-                    participants=[
-                        services.ParticipantData(
-                            kind=row["kind"],
-                            name=row["name"],
-                            unit=units.get(row.get("unit_id") or 0),
-                            related_person=persons.get(row.get("related_person_id") or 0),
-                            attended=row.get("attended", False),
-                        )
-                        for row in participants.cleaned_data
-                        if row and row.get("name")
-                    ],
-                    needs=form.cleaned_data["needs"],
-                    interventions=[
-                        services.InterventionData(
-                            description=row["description"],
-                            responsible_kind=row["responsible_kind"],
-                            responsible_unit=row.get("responsible_unit"),
-                            responsible_name=row.get("responsible_name", ""),
-                            is_health_care=row.get("is_health_care", False),
-                        )
-                        for row in interventions.cleaned_data
-                        if row and row.get("description")
-                    ],
-                    overall_responsible_unit=form.cleaned_data["overall_responsible_unit"],
-                    next_follow_up_on=form.cleaned_data["next_follow_up_on"],
-                    care_contact_name=form.cleaned_data["care_contact_name"],
-                    care_contact_unit=form.cleaned_data["care_contact_unit"],
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The meeting and the plan have been saved."))
-                return redirect("sip:sip_detail", pk=sip.pk)
+            return services.meeting_record_held(
+                user=request.user,
+                meeting=self.object,
+                started_at=form.cleaned_data["started_at"],
+                ended_at=form.cleaned_data["ended_at"],
+                individual_offered_on=form.cleaned_data["individual_offered_on"],
+                child_views=form.cleaned_data["child_views"],
+                participants=[
+                    services.ParticipantData(
+                        kind=row["kind"],
+                        name=row["name"],
+                        unit=units.get(row.get("unit_id") or 0),
+                        related_person=persons.get(row.get("related_person_id") or 0),
+                        attended=row.get("attended", False),
+                    )
+                    for row in rows
+                ],
+                needs=form.cleaned_data["needs"],
+                interventions=[
+                    services.InterventionData(
+                        description=row["description"],
+                        responsible_kind=row["responsible_kind"],
+                        responsible_unit=row.get("responsible_unit"),
+                        responsible_name=row.get("responsible_name", ""),
+                        is_health_care=row.get("is_health_care", False),
+                    )
+                    for row in interventions.cleaned_data
+                    if row and row.get("description")
+                ],
+                overall_responsible_unit=form.cleaned_data["overall_responsible_unit"],
+                next_follow_up_on=form.cleaned_data["next_follow_up_on"],
+                care_contact_name=form.cleaned_data["care_contact_name"],
+                care_contact_unit=form.cleaned_data["care_contact_unit"],
+            )
+
+        outcome = submit(
+            request,
+            form,
+            record,
+            success_message=_("The meeting and the plan have been saved."),
+            valid=participants.is_valid() and interventions.is_valid(),
+        )
+        if outcome.ok:
+            return redirect("sip:sip_detail", pk=sip.pk)
         return self._render(request, form, participants, interventions)
 
 
