@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 520, 200, 28, 12, 10, 30, 40
+WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 520, 210, 28, 12, 10, 40, 40
 
 
 def bar_chart(series: Any) -> SafeString:
-    """Twelve bars of the share met on time; the table next to it is the accessible text."""
+    """Twelve bars of the share met on time, each month labelled with its short name and
+    year ("maj" over "2026"); the table next to it is the accessible text. The SVG scales to
+    its container's width (viewBox, width 100 %), so it never makes a phone scroll sideways."""
     plot = HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="chart-{series.kind}-title" class="chart">',
+        f'width="100%" role="img" aria-labelledby="chart-{series.kind}-title" class="chart">',
         f'<title id="chart-{series.kind}-title">{escape(series.label)}: '
         f"{escape(_('share met on time per month, last 12 months'))}</title>",
         f'<line x1="{LEFT}" y1="{TOP + plot}" x2="{WIDTH}" y2="{TOP + plot}" stroke="#333"/>',
@@ -39,8 +42,10 @@ def bar_chart(series: Any) -> SafeString:
                 f'<text x="{x + BAR / 2}" y="{TOP + plot - 4}" text-anchor="middle" font-size="9">–</text>'
             )
         parts.append(
-            f'<text x="{x + BAR / 2}" y="{HEIGHT - 12}" text-anchor="middle" font-size="9">'
-            f"{month.month:%m}</text>"
+            f'<text x="{x + BAR / 2}" y="{HEIGHT - 24}" text-anchor="middle" font-size="11">'
+            f"{escape(date_format(month.month, 'b'))}</text>"
+            f'<text x="{x + BAR / 2}" y="{HEIGHT - 10}" text-anchor="middle" font-size="11">'
+            f"{month.month:%Y}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped labels

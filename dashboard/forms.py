@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Unit, User
+from organisations.models import Unit
 
 from .models import KIND_LABELS
 
@@ -18,10 +18,12 @@ SORTS = [
 
 
 class DashboardFilterForm(forms.Form):
+    """The drill-down's filters. The units and people offered are those of the manager's own
+    deadlines, so an id of another organisation is refused (and the list is then empty)."""
+
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    responsible = forms.ModelChoiceField(
-        label=_("Caseworker"), queryset=User.objects.none(), required=False
-    )
+    # A person's id, or "none" for the deadlines nobody is assigned to.
+    responsible = forms.ChoiceField(label=_("Caseworker"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
@@ -34,6 +36,7 @@ class DashboardFilterForm(forms.Form):
             ("", _("Overdue and due soon")),
             ("overdue", _("Overdue")),
             ("due_soon", _("Due soon")),
+            ("open", _("All not met")),
         ],
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
@@ -41,7 +44,11 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["responsible"].queryset = people
+        self.fields["responsible"].choices = [
+            ("", _("All")),
+            ("none", _("Not assigned")),
+            *((str(person.pk), str(person)) for person in people),
+        ]
 
 
 class ReminderPreferenceForm(forms.Form):

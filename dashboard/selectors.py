@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,9 +12,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from core.policy import actor_for, visible
+from core.policy import VIEW, actor_for, visible
 from domain.deadlines import DeadlineKind, add_months
 from organisations.models import Role
+from placements.models import Child
+from placements.policy import CASE_ROLES, children_q, own_children_q
 
 from .models import KIND_LABELS, STATUS_LABELS, Deadline
 
@@ -139,3 +142,155 @@ def compliance(qs: QuerySet[Deadline], *, today: date) -> list[ComplianceSeries]
 
 def _same_month(value: Any, month: date) -> bool:
     return value is not None and value.year == month.year and value.month == month.month
+
+
+def child_names(user: Any, children: Iterable[Any]) -> dict[int, str]:
+    """The names of these children that the user may see: any visible child without protected
+    identity, and a protected child only for members of its responsible unit or a unit that
+    placed it (as ``placements.policy.child_details_visible``). One query, and none when no
+    child has protected identity."""
+    children = list({c.pk: c for c in children}.values())
+    names = {c.pk: c.full_name for c in children if not c.protected_identity}
+    protected = [c.pk for c in children if c.protected_identity]
+    if protected:
+        actor = actor_for(user)
+        rows = (
+            Child.objects.filter(pk__in=protected)
+            .filter(children_q(actor, VIEW))
+            .filter(own_children_q(actor.unit_ids(*CASE_ROLES)))
+            .values_list("pk", "first_name", "last_name")
+        )
+        names.update({pk: f"{first} {last}" for pk, first, last in rows})
+    return names
+
+
+def managed_overdue_count(user: Any, *, today: date) -> int:
+    """The overdue deadlines the units this user manages act on (the start page). One query."""
+    return deadlines_for(user, today=today, managed_only=True).filter(status="overdue").count()
+
+
+# --- the manager's figures ------------------------------------------------------------------
+
+COUNTED_STATUSES = ("met_on_time", "met_late", "overdue")
+
+
+def compliance_window(today: date) -> tuple[date, date]:
+    """The last 12 months: from the first day of the month 11 months back up to today (the
+    months the charts show)."""
+    return add_months(date(today.year, today.month, 1), -11), today
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Overdue now, due within the due-soon window, open (not met), and of the deadlines due in
+    the last 12 months those met on time out of those met or overdue."""
+
+    overdue: int
+    due_soon: int
+    open: int
+    on_time: int
+    counted: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.counted:
+            return None
+        return (Decimal(self.on_time) * 100 / self.counted).quantize(Decimal("1"))
+
+
+def _figure_aggregates(today: date) -> dict[str, Any]:
+    first, last = compliance_window(today)
+    window = Q(due_on__gte=first, due_on__lte=last)
+    return {
+        "overdue": Count("pk", filter=Q(status="overdue")),
+        "due_soon": Count("pk", filter=Q(status="due_soon")),
+        "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        "on_time": Count("pk", filter=window & Q(status="met_on_time")),
+        "counted": Count("pk", filter=window & Q(status__in=COUNTED_STATUSES)),
+    }
+
+
+def _figures(row: dict[str, Any]) -> Figures:
+    return Figures(**{name: row[name] or 0 for name in Figures.__dataclass_fields__})
+
+
+def headline(qs: QuerySet[Deadline], *, today: date) -> Figures:
+    """The dashboard's headline figures. One query."""
+    return _figures(qs.order_by().aggregate(**_figure_aggregates(today)))
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str  # the drill-down's filter value: a unit or person id, or "none"
+    label: str
+    figures: Figures
+
+
+def figures_by_unit(qs: QuerySet[Deadline], *, today: date) -> list[FigureRow]:
+    """The figures per responsible unit, the unit with most overdue deadlines first. One query
+    (grouped and counted in the database)."""
+    rows = (
+        qs.order_by()
+        .values("unit_id", "unit__name")
+        .annotate(**_figure_aggregates(today))
+        .order_by("-overdue", "-due_soon", "-open", "unit__name", "unit_id")
+    )
+    return [FigureRow(str(r["unit_id"]), r["unit__name"], _figures(r)) for r in rows]
+
+
+def figures_by_responsible(qs: QuerySet[Deadline], *, today: date) -> list[FigureRow]:
+    """The figures per responsible caseworker ("not assigned" for the unit's own), the one
+    with most overdue deadlines first; people with nothing open or due in the window are left
+    out. One query."""
+    from django.utils.translation import gettext
+
+    rows = (
+        qs.order_by()
+        .values(
+            "responsible_id",
+            "responsible__first_name",
+            "responsible__last_name",
+            "responsible__email",
+        )
+        .annotate(**_figure_aggregates(today))
+        .filter(Q(open__gt=0) | Q(counted__gt=0))
+        .order_by(
+            "-overdue", "-due_soon", "-open", "responsible__last_name", "responsible__first_name"
+        )
+    )
+    result = []
+    for r in rows:
+        if r["responsible_id"] is None:
+            key, label = "none", gettext("Not assigned")
+        else:
+            name = " ".join(
+                p for p in (r["responsible__first_name"], r["responsible__last_name"]) if p
+            )
+            key, label = str(r["responsible_id"]), name or r["responsible__email"]
+        result.append(FigureRow(key, label, _figures(r)))
+    return result
+
+
+def filter_deadlines(qs: QuerySet[Deadline], params: dict[str, Any]) -> QuerySet[Deadline]:
+    """The drill-down: the manager's deadlines narrowed by the filter form's cleaned values
+    (``unit``, ``responsible`` id or "none", ``kind``, ``status``; no status: overdue and due
+    soon; "open": every deadline not met), sorted by ``sort``."""
+    status = params.get("status") or ""
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=("overdue", "due_soon"))
+    if params.get("unit"):
+        qs = qs.filter(unit=params["unit"])
+    responsible = params.get("responsible")
+    if responsible == "none":
+        qs = qs.filter(responsible__isnull=True)
+    elif responsible:
+        qs = qs.filter(responsible_id=int(responsible))
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    sort = params.get("sort") or "due_on"
+    order = {"unit": ["unit__name", "due_on"], "kind": ["kind", "due_on"]}.get(sort, [sort])
+    return qs.select_related("child", "unit", "responsible").order_by(*order, "pk")

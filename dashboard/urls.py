@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("oversikt/", views.OverviewView.as_view(), name="overview"),
+    path("oversikt/tidsfrister/", views.DeadlineListView.as_view(), name="deadline_list"),
     path("oversikt/logg/", views_logreview.LogReviewView.as_view(), name="logreview"),
     path(
         "oversikt/logg/loggkontroll.csv",

@@ -6,11 +6,13 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -21,39 +23,64 @@ from core.models import AuditAction
 from core.policy import actor_for
 from organisations.models import Role, Unit, User
 
-from . import selectors
+from . import selectors, worklist
 from .calendar import feed_for
 from .charts import bar_chart
 from .forms import DashboardFilterForm, ReminderPreferenceForm
 from .models import STATUS_LABELS, CalendarToken, ReminderPreference, new_token
 
 
+def _manager_deadlines(request: HttpRequest, today: Any) -> Any:
+    """The deadlines the units this manager manages act on; 404 for anyone else."""
+    if not actor_for(request.user).unit_ids(Role.MANAGER):
+        raise Http404
+    return selectors.deadlines_for(request.user, today=today, managed_only=True)
+
+
 class OverviewView(View):
-    """For the units a manager manages: counts, the overdue and due-soon list, compliance."""
+    """For the units a manager manages: headline figures, the figures per unit and per
+    caseworker (each count a link to the drill-down), the counts per kind, compliance."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        actor = actor_for(request.user)
-        managed = actor.unit_ids(Role.MANAGER)
-        if not managed:
-            raise Http404
+        if request.GET.get("format") == "csv":  # the export's old address keeps working
+            return DeadlineListView.as_view()(request)
         today = timezone.localdate()
-        base = selectors.deadlines_for(request.user, today=today, managed_only=True)
-        units = Unit.objects.filter(pk__in=managed)
+        base = _manager_deadlines(request, today)
+        first, last = selectors.compliance_window(today)
+        series = selectors.compliance(base, today=today)
+        context = {
+            "figures": selectors.headline(base, today=today),
+            "by_unit": selectors.figures_by_unit(base, today=today),
+            "by_responsible": selectors.figures_by_responsible(base, today=today),
+            "window_first": first,
+            "window_last": last,
+            "due_soon_days": settings.DEADLINE_DUE_SOON_DAYS,
+            "list_url": reverse("dashboard:deadline_list"),
+            "counts": selectors.counts_by_kind(base),
+            "status_labels": STATUS_LABELS,
+            "charts": [(s, bar_chart(s)) for s in series],
+            "today": today,
+        }
+        return render(request, "dashboard/overview.html", context)
+
+
+class DeadlineListView(View):
+    """The drill-down from the dashboard's counts: the manager's deadlines filtered by unit,
+    caseworker, kind and status, with the child's name where the manager may see it; as CSV
+    too. Filters outside the manager's own deadlines are refused and give an empty list."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        base = _manager_deadlines(request, today)
+        units = Unit.objects.filter(pk__in=base.order_by().values("unit_id"))
         people = User.objects.filter(pk__in=base.order_by().values("responsible_id"))
         form = DashboardFilterForm(request.GET or None, units=units, people=people)
-        params = form.cleaned_data if form.is_valid() else {}
-        items = base.filter(status__in=("overdue", "due_soon"))
-        if params.get("unit"):
-            items = items.filter(unit=params["unit"])
-        if params.get("responsible"):
-            items = items.filter(responsible=params["responsible"])
-        if params.get("kind"):
-            items = items.filter(kind=params["kind"])
-        if params.get("status"):
-            items = items.filter(status=params["status"])
-        sort = params.get("sort") or "due_on"
-        order = {"unit": ["unit__name", "due_on"], "kind": ["kind", "due_on"]}.get(sort, [sort])
-        items = items.select_related("child", "unit", "responsible").order_by(*order, "pk")
+        if form.is_bound and not form.is_valid():
+            items = base.none()
+            params: dict[str, Any] = {}
+        else:
+            params = form.cleaned_data if form.is_bound else {}
+            items = selectors.filter_deadlines(base, params)
         if request.GET.get("format") == "csv":
             audit_record(
                 action=AuditAction.EXPORT,
@@ -65,20 +92,24 @@ class OverviewView(View):
         page = Paginator(items, 25).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        series = selectors.compliance(base, today=today)
+        rows = list(page.object_list)
+        names = selectors.child_names(request.user, (d.child for d in rows))
+        due_soon_days = settings.DEADLINE_DUE_SOON_DAYS
         context = {
             "form": form,
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.paginator.num_pages > 1,
-            "items": page.object_list,
+            "items": [
+                worklist.work_item(d, today=today, due_soon_days=due_soon_days) for d in rows
+            ],
+            "names": names,
             "querystring": query.urlencode(),
-            "counts": selectors.counts_by_kind(base),
             "status_labels": STATUS_LABELS,
-            "charts": [(s, bar_chart(s)) for s in series],
+            "due_soon_days": due_soon_days,
             "today": today,
         }
-        return render(request, "dashboard/overview.html", context)
+        return render(request, "dashboard/deadline_list.html", context)
 
 
 def _csv(items: Any) -> HttpResponse:
@@ -111,12 +142,13 @@ class MyDeadlinesView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         token = CalendarToken.objects.filter(user=request.user).first()
+        deadlines = selectors.my_deadlines(request.user, today=today, limit=200)
         return render(
             request,
             "dashboard/my_deadlines.html",
             {
-                "deadlines": selectors.my_deadlines(request.user, today=today, limit=200),
-                "status_labels": STATUS_LABELS,
+                "deadlines": deadlines,
+                "worklist": _worklist(request.user, deadlines, today=today),
                 "calendar_url": (
                     request.build_absolute_uri(f"/kalender/{token.token}.ics") if token else None
                 ),
@@ -125,6 +157,15 @@ class MyDeadlinesView(View):
                 ),
             },
         )
+
+
+def _worklist(user: Any, deadlines: list[Any], *, today: Any) -> list[worklist.ChildGroup]:
+    return worklist.group_by_child(
+        deadlines,
+        today=today,
+        names=selectors.child_names(user, (d.child for d in deadlines)),
+        due_soon_days=settings.DEADLINE_DUE_SOON_DAYS,
+    )
 
 
 def _enabled_kinds(user: Any) -> list[str]:
@@ -204,8 +245,13 @@ def start_panel(request: HttpRequest) -> dict[str, Any]:
         for v in waiting_versions
         if signable_principals(request.user, v, on=today, mandate_ids=mandates)
     ]
+    deadlines = selectors.my_deadlines(request.user, today=today, limit=10)
+    managed = bool(actor_for(request.user).unit_ids(Role.MANAGER))
     return {
-        "my_deadlines": selectors.my_deadlines(request.user, today=today, limit=10),
-        "deadline_status_labels": STATUS_LABELS,
+        "my_deadlines": deadlines,
+        "my_worklist": _worklist(request.user, deadlines, today=today),
+        "managed_overdue": (
+            selectors.managed_overdue_count(request.user, today=today) if managed else None
+        ),
         "to_sign": to_sign,
     }
