@@ -284,7 +284,6 @@ def _agreement_steps(
     """SIP initiated → SIP meeting held → cost meeting → drafted → sent → both signatures.
     ``due_on`` is the limit of the whole way (the planned start, or the acute settlement)."""
     sip, agreement = facts.sip, facts.agreement
-    common = {"today": today, "due_soon_days": due_soon_days}
     settled = agreement.settled_on is not None
     steps: list[Step] = []
 
@@ -297,7 +296,8 @@ def _agreement_steps(
             done_on=sip.noticed_on if sip else None,
             due_on=due_on,
             action=Action.CREATE_SIP,
-            **common,
+            today=today,
+            due_soon_days=due_soon_days,
         )
     )
 
@@ -343,7 +343,8 @@ def _agreement_steps(
             action=action,
             ref=ref,
             missing=missing,
-            **common,
+            today=today,
+            due_soon_days=due_soon_days,
         )
     )
 
@@ -365,7 +366,8 @@ def _agreement_steps(
                     _("The cost meeting can be held once the SIP meeting has been held."),
                 )
             ],
-            **common,
+            today=today,
+            due_soon_days=due_soon_days,
         )
     )
 
@@ -390,7 +392,8 @@ def _agreement_steps(
                     ),
                 )
             ],
-            **common,
+            today=today,
+            due_soon_days=due_soon_days,
         )
     )
 
@@ -421,7 +424,8 @@ def _agreement_steps(
             action=action,
             ref=ref,
             missing=missing,
-            **common,
+            today=today,
+            due_soon_days=due_soon_days,
         )
     )
 
@@ -465,7 +469,8 @@ def _agreement_steps(
                 action=None if missing else sign,
                 ref=None if missing else agreement.version_id,
                 missing=missing,
-                **common,
+                today=today,
+                due_soon_days=due_soon_days,
             )
         )
     return steps
@@ -526,7 +531,6 @@ def next_steps(facts: CaseFacts, *, today: date, due_soon_days: int = 7) -> list
     placement = facts.placement
     if placement.status == PlacementStatus.CANCELLED:
         return []
-    common = {"today": today, "due_soon_days": due_soon_days}
     if placement.is_acute:
         started = placement.actual_start
         settle_due = (
@@ -536,16 +540,28 @@ def next_steps(facts: CaseFacts, *, today: date, due_soon_days: int = 7) -> list
             if started is not None
             else None
         )
-        steps = [_started_step(facts, due_on=facts.planned_start, **common)]
-        steps += _agreement_steps(facts, due_on=settle_due, **common)
+        steps = [
+            _started_step(
+                facts, due_on=facts.planned_start, today=today, due_soon_days=due_soon_days
+            )
+        ]
+        steps += _agreement_steps(
+            facts, due_on=settle_due, today=today, due_soon_days=due_soon_days
+        )
     else:
-        steps = _agreement_steps(facts, due_on=facts.planned_start, **common)
-        steps.append(_started_step(facts, due_on=facts.planned_start, **common))
+        steps = _agreement_steps(
+            facts, due_on=facts.planned_start, today=today, due_soon_days=due_soon_days
+        )
+        steps.append(
+            _started_step(
+                facts, due_on=facts.planned_start, today=today, due_soon_days=due_soon_days
+            )
+        )
     if placement.status == PlacementStatus.ENDED:
         if all(step.is_done for step in steps):
             return []
         return steps
-    return steps + _exam_steps(facts, **common)
+    return steps + _exam_steps(facts, today=today, due_soon_days=due_soon_days)
 
 
 def current_step(steps: Iterable[Step]) -> Step | None:
