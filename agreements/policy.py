@@ -34,19 +34,19 @@ def _mandate_principal_ids(actor: Actor) -> QuerySet[Any]:
 
 def _agreement_q(actor: Actor, action: str) -> Q:
     visible_children = Child.objects.filter(children_q(actor, action)).values("pk")
-    q = Q(placement__child_id__in=visible_children)
+    q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
         q |= Q(
-            placement__cost_meetings__in=CostMeetingParticipant.objects.filter(
-                user=actor.user
-            ).values("meeting_id")
+            placement_id__any=CostMeetingParticipant.objects.filter(user=actor.user).values(
+                "meeting__placement_id"
+            )
         )
-        q |= Q(municipality_id__in=_mandate_principal_ids(actor)) | Q(
-            region_id__in=_mandate_principal_ids(actor)
+        q |= Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
+            region_id__any=_mandate_principal_ids(actor)
         )
     if action == SIGN:
-        return Q(municipality_id__in=_mandate_principal_ids(actor)) | Q(
-            region_id__in=_mandate_principal_ids(actor)
+        return Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
+            region_id__any=_mandate_principal_ids(actor)
         )
     return q
 
@@ -56,13 +56,13 @@ def _agreement_scope(actor: Actor, action: str) -> QuerySet[Agreement]:
     if not actor.grants or actor.user is None:
         return Agreement.objects.none()
     ids = Agreement.objects.filter(_agreement_q(actor, action)).values("pk")
-    return Agreement.objects.filter(pk__in=ids)
+    return Agreement.objects.filter(pk__any=ids)
 
 
 @register(AgreementVersion)
 def _version_scope(actor: Actor, action: str) -> QuerySet[AgreementVersion]:
     return AgreementVersion.objects.filter(
-        agreement_id__in=_agreement_scope(actor, action).values("pk")
+        agreement_id__any=_agreement_scope(actor, action).values("pk")
     )
 
 
@@ -71,16 +71,16 @@ def _cost_meeting_scope(actor: Actor, action: str) -> QuerySet[CostMeeting]:
     if not actor.grants:
         return CostMeeting.objects.none()
     visible_children = Child.objects.filter(children_q(actor, action)).values("pk")
-    q = Q(placement__child_id__in=visible_children)
+    q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
-        q |= Q(pk__in=CostMeetingParticipant.objects.filter(user=actor.user).values("meeting_id"))
+        q |= Q(pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values("meeting_id"))
     return CostMeeting.objects.filter(q)
 
 
 def _child_via_cost_meeting(actor: Actor) -> Q:
     return Q(
-        pk__in=Placement.objects.filter(cost_meetings__participant_rows__user=actor.user).values(
-            "child_id"
+        pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values(
+            "meeting__placement__child_id"
         )
     )
 

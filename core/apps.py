@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core: audit log and access policy")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import lookups, signals  # noqa: F401

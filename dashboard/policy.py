@@ -21,7 +21,7 @@ def acting_units_q(unit_ids: Iterable[int]) -> Q:
     """Deadlines these units act on: as the responsible unit, the partner or an invited party."""
     units = set(unit_ids)
     return (
-        Q(unit_id__in=units) | Q(partner_unit_id__in=units) | Q(sip_id__in=invited_sip_ids(units))
+        Q(unit_id__in=units) | Q(partner_unit_id__in=units) | Q(sip_id__any=invited_sip_ids(units))
     )
 
 
@@ -31,7 +31,7 @@ def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
         return Deadline.objects.none()
     return Deadline.objects.filter(
         acting_units_q(actor.unit_ids(*CASE_ROLES)),
-        child_id__in=Child.objects.filter(children_q(actor, VIEW)).values("pk"),
+        child_id__any=Child.objects.filter(children_q(actor, VIEW)).values("pk"),
     )
 
 
@@ -40,7 +40,7 @@ def _child_via_health_examination(actor: Actor) -> Q:
     sees the child, so that it can offer the time and follow the deadline."""
     units = actor.unit_ids(*CASE_ROLES)
     return Q(
-        pk__in=HealthExamination.objects.filter(unit_id__in=units).values("placement__child_id")
+        pk__any=HealthExamination.objects.filter(unit_id__in=units).values("placement__child_id")
     )
 
 

@@ -27,7 +27,7 @@ CHILD_ACCESS: list[Callable[[Actor], Q]] = []
 def own_children_q(unit_ids: Iterable[int]) -> Q:
     unit_ids = list(unit_ids)
     return Q(responsible_unit_id__in=unit_ids) | Q(
-        pk__in=Placement.objects.filter(placing_unit_id__in=unit_ids).values("child_id")
+        pk__any=Placement.objects.filter(placing_unit_id__in=unit_ids).values("child_id")
     )
 
 
@@ -55,14 +55,14 @@ def _visible_child_ids(actor: Actor, action: str) -> QuerySet[Child]:
 def _placement_scope(actor: Actor, action: str) -> QuerySet[Placement]:
     if not actor.grants:
         return Placement.objects.none()
-    return Placement.objects.filter(child_id__in=_visible_child_ids(actor, action))
+    return Placement.objects.filter(child_id__any=_visible_child_ids(actor, action))
 
 
 @register(RelatedPerson)
 def _related_person_scope(actor: Actor, action: str) -> QuerySet[RelatedPerson]:
     if not actor.grants:
         return RelatedPerson.objects.none()
-    return RelatedPerson.objects.filter(child_id__in=_visible_child_ids(actor, action))
+    return RelatedPerson.objects.filter(child_id__any=_visible_child_ids(actor, action))
 
 
 @register(HealthExamination)
@@ -70,7 +70,9 @@ def _exam_scope(actor: Actor, action: str) -> QuerySet[HealthExamination]:
     if not actor.grants:
         return HealthExamination.objects.none()
     return HealthExamination.objects.filter(
-        placement__child_id__in=_visible_child_ids(actor, action)
+        placement_id__any=Placement.objects.filter(
+            child_id__any=_visible_child_ids(actor, action)
+        ).values("pk")
     )
 
 

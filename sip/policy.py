@@ -54,12 +54,12 @@ def _sip_q(actor: Actor, action: str) -> Q:
     roles = CASE_ROLES if action in (VIEW, RESPOND) else EDIT_ROLES
     units = actor.unit_ids(*roles)
     if action == RESPOND:
-        return Q(pk__in=invited_sip_ids(units))
-    own = Q(child__in=Child.objects.filter(own_children_q(units)).values("pk")) | Q(
+        return Q(pk__any=invited_sip_ids(units))
+    own = Q(child_id__any=Child.objects.filter(own_children_q(units)).values("pk")) | Q(
         initiating_unit_id__in=initiating_unit_ids(actor)
     )
     if action == VIEW:
-        own |= Q(pk__in=invited_sip_ids(units))
+        own |= Q(pk__any=invited_sip_ids(units))
     return own
 
 
@@ -76,32 +76,32 @@ def _sip_ids(actor: Actor, action: str) -> QuerySet[Any]:
 
 @register(Consent)
 def _consent_scope(actor: Actor, action: str) -> QuerySet[Consent]:
-    return Consent.objects.filter(sip_id__in=_sip_ids(actor, action))
+    return Consent.objects.filter(sip_id__any=_sip_ids(actor, action))
 
 
 @register(Invitation)
 def _invitation_scope(actor: Actor, action: str) -> QuerySet[Invitation]:
     if action == RESPOND:
         units = actor.unit_ids(*CASE_ROLES)
-        return Invitation.objects.filter(unit_id__in=units, sip_id__in=_sip_ids(actor, RESPOND))
-    return Invitation.objects.filter(sip_id__in=_sip_ids(actor, action))
+        return Invitation.objects.filter(unit_id__in=units, sip_id__any=_sip_ids(actor, RESPOND))
+    return Invitation.objects.filter(sip_id__any=_sip_ids(actor, action))
 
 
 @register(SipMeeting)
 def _meeting_scope(actor: Actor, action: str) -> QuerySet[SipMeeting]:
-    return SipMeeting.objects.filter(sip_id__in=_sip_ids(actor, action))
+    return SipMeeting.objects.filter(sip_id__any=_sip_ids(actor, action))
 
 
 @register(PlanVersion)
 def _plan_scope(actor: Actor, action: str) -> QuerySet[PlanVersion]:
-    return PlanVersion.objects.filter(sip_id__in=_sip_ids(actor, action))
+    return PlanVersion.objects.filter(sip_id__any=_sip_ids(actor, action))
 
 
 def _child_via_sip(actor: Actor) -> Q:
     units = actor.unit_ids(*CASE_ROLES)
     return Q(
-        pk__in=Sip.objects.filter(
-            Q(pk__in=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
+        pk__any=Sip.objects.filter(
+            Q(pk__any=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
         ).values("child_id")
     )
 

@@ -1,0 +1,36 @@
+"""``field__any=<subquery>``: membership in a subquery that PostgreSQL can use an index for
+(issue 13, national scale).
+
+``x IN (SELECT …)`` inside an OR cannot become a semi-join, so PostgreSQL checks it row by
+row (a hashed SubPlan) and scans the whole table. ``x = ANY(ARRAY(SELECT …))`` makes the
+subquery an InitPlan, evaluated once, and ``= ANY($1)`` is an index condition: each branch of
+the OR becomes an index scan (BitmapOr). Same rows, same semantics; on SQLite and others the
+lookup is a plain ``IN``. Used by the access policies (*/policy.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Field
+from django.db.models.fields.related import ForeignObject
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.lookups import In
+
+
+class _AnyArray:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        if self.rhs_is_direct_value():  # type: ignore[attr-defined]
+            return super().as_sql(compiler, connection)  # type: ignore[misc, no-any-return]
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)  # type: ignore[attr-defined]
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)  # type: ignore[attr-defined]
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+@Field.register_lookup
+class AnyOf(_AnyArray, In):
+    lookup_name = "any"
+
+
+@ForeignObject.register_lookup
+class RelatedAnyOf(_AnyArray, RelatedIn):
+    lookup_name = "any"
