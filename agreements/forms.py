@@ -28,8 +28,8 @@ class CostMeetingForm(forms.Form):
     sip_meeting = forms.ModelChoiceField(
         label=_("The held SIP meeting it is based on"), queryset=SipMeeting.objects.none()
     )
-    started_at = DateTimeField(label=_("Starts at"))
-    ended_at = DateTimeField(label=_("Ends at"), required=False)
+    started_at = DateTimeField(label=_("The meeting started"))
+    ended_at = DateTimeField(label=_("The meeting ended"), required=False)
     place = forms.CharField(label=_("Place or video link"), max_length=200, required=False)
     participants = forms.MultipleChoiceField(
         label=_("Participants"),
@@ -118,6 +118,9 @@ class AgreementVersionForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cost_meeting"].queryset = cost_meetings
         self.fields["split_method"].choices = AgreementVersion.SplitMethod.choices
+        self.fields["cost_meeting"].empty_label = None  # offered only when there is one
+        if "effective_from" in self.fields:
+            self.fields["effective_from"].label = _("The agreement applies from")
         if not is_acute or not first_version:
             del self.fields["applies_from_start"]
         if first_version and not is_acute:
@@ -172,7 +175,7 @@ LineFormSet = formset_factory(LineForm, extra=2, **FORMSET_LIMITS)
 
 class JointReviewForm(forms.Form):
     held_on = DateField(label=_("Review held on"))
-    next_review_on = DateField(label=_("Next joint review"))
+    next_review_on = DateField(label=_("Date of the next joint review"))
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea({"rows": 2})
     )

@@ -15,7 +15,7 @@ from core.audit import audit_record
 from core.models import AuditAction
 from domain import agreements as rules
 from domain.deadlines import agreement_review_due
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, Violations
 from domain.i18n import gettext_noop as _
 from domain.mandates import Mandate, mandate_is_valid_on
 from organisations.models import FinancialMandate, Membership, Principal, User
@@ -105,18 +105,21 @@ def cost_meeting_create(
     a participant with a financial mandate valid on the meeting day."""
     municipality, region = principals_of(placement)
     principal_ids = (municipality.pk, region.pk)
+    # Independent rules are asked together, so that one submission shows every error at once
+    # (issue 12): the time of the meeting and who takes part.
+    found = Violations()
     if sip_meeting.sip.child_id != placement.child_id:
-        raise RuleViolation(
-            "R-MEET-1", _("The SIP meeting must be one of the child's."), field="sip_meeting"
+        found.add("R-MEET-1", _("The SIP meeting must be one of the child's."), field="sip_meeting")
+    else:
+        found.check(
+            rules.check_two_meetings,
+            sip_meeting=_sip_meeting_ref(sip_meeting),
+            cost_meeting=rules.MeetingRef(
+                kind="cost", pk=0, started_at=started_at, ended_at=ended_at
+            ),
         )
-    rules.check_two_meetings(
-        sip_meeting=_sip_meeting_ref(sip_meeting),
-        cost_meeting=rules.MeetingRef(kind="cost", pk=0, started_at=started_at, ended_at=ended_at),
-    )
     if ended_at is not None and ended_at <= started_at:
-        raise RuleViolation(
-            "R-MEET-1", _("The meeting must end after it starts."), field="ended_at"
-        )
+        found.add("R-MEET-1", _("The meeting must end after it starts."), field="ended_at")
     meeting_day = timezone.localdate(started_at)
     users = [c.user for c in participants if c.kind == "staff" and c.user is not None]
     mandates = _mandates_of(users, principal_ids)
@@ -139,8 +142,14 @@ def cost_meeting_create(
             and all(u.pk != choice.user.pk for u, _p in staff)  # a repeated person counts once
         ):
             staff.append((choice.user, principal_id))
-    rules.check_cost_meeting_participants(facts, principal_ids=principal_ids)
-    rules.check_cost_meeting_mandates(facts, principal_ids=principal_ids, on=meeting_day)
+    before = len(found.items)
+    found.check(rules.check_cost_meeting_participants, facts, principal_ids=principal_ids)
+    if len(found.items) == before:
+        # Who holds a mandate is asked of a valid set of participants only.
+        found.check(
+            rules.check_cost_meeting_mandates, facts, principal_ids=principal_ids, on=meeting_day
+        )
+    found.raise_if_any()
     meeting = CostMeeting.objects.create(
         placement=placement,
         sip_meeting=sip_meeting,
@@ -245,26 +254,30 @@ class VersionData:
 
 
 def _check_version(
-    placement: Placement, data: VersionData, lines: list[LineData]
+    placement: Placement, data: VersionData, lines: list[LineData], found: Violations
 ) -> list[rules.InterventionKind]:
-    """The version's rules; returns each line's kind of intervention."""
+    """The version's rules, each violation collected in ``found`` (issue 12: every error of
+    one submission at once); returns each line's kind of intervention."""
     municipality, region = principals_of(placement)
     if data.cost_meeting.placement_id != placement.pk:
-        raise RuleViolation(
+        found.add(
             "R-MEET-1",
             _("The cost meeting must be one held for this placement."),
             field="cost_meeting",
         )
-    rules.check_two_meetings(
-        sip_meeting=_sip_meeting_ref(data.cost_meeting.sip_meeting),
-        cost_meeting=rules.MeetingRef(
-            kind="cost",
-            pk=data.cost_meeting.pk,
-            started_at=data.cost_meeting.started_at,
-            ended_at=data.cost_meeting.ended_at,
-        ),
-    )
-    rules.check_split(
+    else:
+        found.check(
+            rules.check_two_meetings,
+            sip_meeting=_sip_meeting_ref(data.cost_meeting.sip_meeting),
+            cost_meeting=rules.MeetingRef(
+                kind="cost",
+                pk=data.cost_meeting.pk,
+                started_at=data.cost_meeting.started_at,
+                ended_at=data.cost_meeting.ended_at,
+            ),
+        )
+    found.check(
+        rules.check_split,
         method=rules.SplitMethod(data.split_method),
         region_percent=data.region_percent,
         region_amount_per_month=data.region_amount_per_month,
@@ -272,15 +285,19 @@ def _check_version(
             is_hvb=placement.form == Placement.Form.HVB, split_unclear=data.split_unclear
         ),
     )
-    for line in lines:
-        if line.responsible_principal.pk not in (municipality.pk, region.pk):
-            raise RuleViolation(
-                "R-COST-1",
-                _("Each intervention's responsible principal is one of the two principals."),
-                field=None,
-            )
-    kinds = _line_kinds(placement, lines)
-    _check_lines(
+    if any(line.responsible_principal.pk not in (municipality.pk, region.pk) for line in lines):
+        found.add(
+            "R-COST-1",
+            _("Each intervention's responsible principal is one of the two principals."),
+        )
+        return []
+    try:
+        kinds = _line_kinds(placement, lines)
+    except RuleViolation as violation:
+        found.items.append(violation)
+        return []
+    found.check(
+        _check_lines,
         [
             (kind, line.responsible_principal.pk, line.deviation_reason)
             for kind, line in zip(kinds, lines, strict=True)
@@ -356,7 +373,8 @@ def agreement_draft_save(
     version: AgreementVersion | None = None,
 ) -> AgreementVersion:
     """Create the first draft, or change a draft. Nothing signed is ever edited (R-COST-4)."""
-    kinds = _check_version(placement, data, lines)
+    found = Violations()
+    kinds = _check_version(placement, data, lines, found)
     municipality, region = principals_of(placement)
     agreement, _created = Agreement.objects.get_or_create(
         placement=placement, defaults={"municipality": municipality, "region": region}
@@ -374,16 +392,23 @@ def agreement_draft_save(
         if not version.is_editable:
             raise RuleViolation("R-COST-4", _("Only a draft can be changed."))
         action = AuditAction.UPDATE
+    # The effective date is a rule of its own, reported with the version's other errors.
     if version.number > 1:
         previous = agreement.versions.filter(status="signed").order_by("-number").first()
-        rules.check_new_version_date(
+        found.check(
+            rules.check_new_version_date,
             previous_from=previous.effective_from if previous else None,
             stated_from=data.effective_from,
         )
     elif placement.is_acute:
-        data = replace(data, effective_from=_acute_effective_from(placement, data))
+        if data.cost_meeting.placement_id == placement.pk:
+            try:
+                data = replace(data, effective_from=_acute_effective_from(placement, data))
+            except RuleViolation as violation:
+                found.items.append(violation)
     else:
         data = replace(data, effective_from=None)  # a planned placement: set when sent
+    found.raise_if_any()
     _write_version(version, data, lines, kinds)
     audit_record(
         action=action,

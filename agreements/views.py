@@ -10,20 +10,25 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import FormView
 
 from core.audit import audit_record
+from core.formats import format_date
 from core.forms import add_rule_error, date_param, id_param
+from core.formviews import ServiceFormMixin
 from core.models import AuditAction
 from core.policy import CHANGE, deny, visible
 from core.viewmixins import PolicyObjectMixin
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, RuleViolations, violations_of
 from organisations.models import FinancialMandate, Membership, Principal, User
 from placements.models import Placement
 from placements.policy import child_details_visible
-from sip.models import Invitation, SipMeeting
+from sip.models import Invitation, Sip, SipMeeting
 
 from . import forms, selectors, services, signatures
 from .models import Agreement, AgreementVersion, CostMeeting
@@ -68,76 +73,110 @@ def _family_choices(placement: Placement) -> list[tuple[str, str]]:
     return choices
 
 
-class CostMeetingCreateView(PolicyObjectMixin, View):
+def _held_sip_meetings(placement: Placement) -> Any:
+    return SipMeeting.objects.filter(sip__child=placement.child, ended_at__isnull=False).order_by(
+        "-ended_at"
+    )
+
+
+def _sip_next_step(placement: Placement) -> tuple[str, str]:
+    """What is missing before a cost meeting can be registered (R-MEET-1: it is based on a
+    held SIP meeting of the child), and where it is done: register a booked meeting as held,
+    book a meeting in the child's SIP, or start a SIP."""
+    child = placement.child
+    booked = (
+        SipMeeting.objects.filter(sip__child=child, ended_at__isnull=True)
+        .order_by("scheduled_on")
+        .first()
+    )
+    if booked is not None:
+        return (
+            _("Register the SIP meeting of %(day)s as held")
+            % {"day": format_date(booked.scheduled_on)},
+            reverse("sip:meeting_held", args=[booked.pk]),
+        )
+    sip = Sip.objects.filter(child=child).order_by("-pk").first()
+    if sip is not None:
+        return _("Book a meeting in the child's SIP"), reverse("sip:meeting_create", args=[sip.pk])
+    return _("Start a SIP for the child"), reverse("sip:sip_create", args=[child.pk])
+
+
+class CostMeetingCreateView(ServiceFormMixin, PolicyObjectMixin, FormView):
+    """R-MEET-1..3. Not offered when it cannot succeed: without a held SIP meeting of the
+    child the page says so and links to where it is done (issue 12)."""
+
     policy_model = Placement
     policy_action = CHANGE
     policy_kwarg = "placement_pk"
+    form_class = forms.CostMeetingForm
+    template_name = "agreements/cost_meeting_form.html"
+    success_message = gettext_lazy("The cost-responsibility meeting has been registered.")
 
-    def _form(self, data: Any = None) -> forms.CostMeetingForm:
+    def held(self) -> list[SipMeeting]:
+        if not hasattr(self, "_held"):
+            self._held = list(_held_sip_meetings(self.object))
+        return self._held
+
+    def get_form_kwargs(self) -> dict[str, Any]:
         placement = self.object
         principals = services.principals_of(placement)
-        return forms.CostMeetingForm(
-            data,
-            sip_meetings=SipMeeting.objects.filter(
-                sip__child=placement.child, ended_at__isnull=False
-            ).order_by("-ended_at"),
-            staff=_staff_for(placement, principals),
-            family=_family_choices(placement),
-            principals=principals,
-        )
+        return super().get_form_kwargs() | {
+            "sip_meetings": _held_sip_meetings(placement),
+            "staff": _staff_for(placement, principals),
+            "family": _family_choices(placement),
+            "principals": principals,
+        }
 
-    def _render(self, request: HttpRequest, form: Any) -> HttpResponse:
-        return render(
-            request, "agreements/cost_meeting_form.html", {"form": form, "placement": self.object}
-        )
+    def get_initial(self) -> dict[str, Any]:
+        held = self.held()
+        return {"sip_meeting": held[0].pk} if len(held) == 1 else {}
 
-    def get(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
-        return self._render(request, self._form())
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = {"placement": self.object}
+        if not self.held():
+            label, url = _sip_next_step(self.object)
+            return context | {"missing": True, "next_label": label, "next_url": url}
+        return super().get_context_data(**kwargs) | context
 
-    def post(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
-        form = self._form(request.POST)
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.held():
+            return self.render_to_response(self.get_context_data())
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: forms.CostMeetingForm) -> Any:
         # The domain decides about family members; the form only knows the choices exist.
-        if form.is_valid():
-            users = {
-                u.pk: u
-                for u in User.objects.filter(
-                    pk__in=[
-                        int(v.split(":")[1])
-                        for v in form.cleaned_data["participants"]
-                        if v.startswith("user:")
-                    ]
-                )
-            }
-            choices = []
-            for value in form.cleaned_data["participants"]:
-                kind, _sep, pk = value.partition(":")
-                if kind == "user":
-                    choices.append(
-                        services.ParticipantChoice(kind="staff", user=users.get(int(pk)))
-                    )
-                else:
-                    choices.append(services.ParticipantChoice(kind=kind))
-            try:
-                meeting = services.cost_meeting_create(
-                    user=request.user,
-                    placement=self.object,
-                    sip_meeting=form.cleaned_data["sip_meeting"],
-                    started_at=form.cleaned_data["started_at"],
-                    ended_at=form.cleaned_data["ended_at"],
-                    place=form.cleaned_data["place"],
-                    participants=choices,
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
+        users = {
+            u.pk: u
+            for u in User.objects.filter(
+                pk__in=[
+                    int(v.split(":")[1])
+                    for v in form.cleaned_data["participants"]
+                    if v.startswith("user:")
+                ]
+            )
+        }
+        choices = []
+        for value in form.cleaned_data["participants"]:
+            kind, _sep, pk = value.partition(":")
+            if kind == "user":
+                choices.append(services.ParticipantChoice(kind="staff", user=users.get(int(pk))))
             else:
-                messages.success(request, _("The cost-responsibility meeting has been registered."))
-                return redirect(f"{_agreement_create_url(self.object)}?cost_meeting={meeting.pk}")
-        return self._render(request, form)
+                choices.append(services.ParticipantChoice(kind=kind))
+        return services.cost_meeting_create(
+            user=self.request.user,
+            placement=self.object,
+            sip_meeting=form.cleaned_data["sip_meeting"],
+            started_at=form.cleaned_data["started_at"],
+            ended_at=form.cleaned_data["ended_at"],
+            place=form.cleaned_data["place"],
+            participants=choices,
+        )
+
+    def get_success_url(self) -> str:
+        return f"{_agreement_create_url(self.object)}?cost_meeting={self.result.pk}"
 
 
 def _agreement_create_url(placement: Placement) -> str:
-    from django.urls import reverse
-
     if hasattr(placement, "agreement"):
         return reverse("agreements:agreement_detail", args=[placement.agreement.pk])
     return reverse("agreements:agreement_create", args=[placement.pk])
@@ -170,10 +209,12 @@ def _line_initial(
     return rows
 
 
-class _VersionFormMixin(PolicyObjectMixin, View):
-    """Shared by creating the first draft and editing a draft."""
+class _VersionFormMixin(ServiceFormMixin, PolicyObjectMixin, FormView):
+    """Shared by creating the first draft and editing a draft: the version form and its
+    lines (a formset). Not offered without a cost meeting of the placement (issue 12)."""
 
     template_name = "agreements/version_form.html"
+    success_message = gettext_lazy("The agreement draft has been saved.")
 
     def placement(self) -> Placement:
         return self.object
@@ -181,11 +222,16 @@ class _VersionFormMixin(PolicyObjectMixin, View):
     def version(self) -> AgreementVersion | None:
         return None
 
-    def _forms(self, data: Any = None, *, cost_meeting_id: Any = None) -> tuple[Any, Any]:
+    def cost_meetings(self) -> Any:
+        return CostMeeting.objects.filter(placement=self.placement()).order_by("-started_at")
+
+    def get_form(self, form_class: Any = None) -> forms.AgreementVersionForm:
+        data = self.request.POST if self.request.method == "POST" else None
+        cost_meeting_id = None if data is not None else id_param(self.request.GET, "cost_meeting")
         placement = self.placement()
         principals = services.principals_of(placement)
         version = self.version()
-        cost_meetings = CostMeeting.objects.filter(placement=placement).order_by("-started_at")
+        cost_meetings = self.cost_meetings()
         initial: dict[str, Any] = {"split_method": "percent"}
         if cost_meeting_id is not None:
             initial["cost_meeting"] = cost_meeting_id
@@ -201,7 +247,6 @@ class _VersionFormMixin(PolicyObjectMixin, View):
             is_acute=placement.is_acute,
             first_version=version is None or version.number == 1,
         )
-        meeting = None
         if version is not None:
             lines_initial = [
                 {
@@ -217,78 +262,94 @@ class _VersionFormMixin(PolicyObjectMixin, View):
         else:
             meeting = cost_meetings.filter(pk=initial.get("cost_meeting")).first()
             lines_initial = _line_initial(meeting, principals)
-        lines = forms.LineFormSet(
+        self.lines = forms.LineFormSet(
             data,
             prefix="l",
             initial=lines_initial,
             form_kwargs={"principals": Principal.objects.filter(pk__in=[p.pk for p in principals])},
         )
-        return form, lines
+        return form
 
-    def _render(self, request: HttpRequest, form: Any, lines: Any) -> HttpResponse:
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         placement = self.placement()
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "lines": lines,
-                "placement": placement,
-                "version": self.version(),
-                "standard_offered": placement.form == Placement.Form.HVB,
-            },
-        )
+        context: dict[str, Any] = {
+            "placement": placement,
+            "version": self.version(),
+            "standard_offered": placement.form == Placement.Form.HVB,
+        }
+        if not self.cost_meetings().exists():
+            return context | {
+                "missing": True,
+                "next_url": reverse("agreements:cost_meeting_create", args=[placement.pk]),
+            }
+        context = super().get_context_data(**kwargs) | context
+        context.setdefault("lines", self.lines)
+        return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form, lines = self._forms(cost_meeting_id=id_param(request.GET, "cost_meeting"))
-        return self._render(request, form, lines)
+        return self.render_to_response(self.get_context_data())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form, lines = self._forms(request.POST)
-        if form.is_valid() and lines.is_valid():
-            data = services.VersionData(
-                cost_meeting=form.cleaned_data["cost_meeting"],
-                health_care_provision=form.cleaned_data["health_care_provision"],
-                split_unclear=form.cleaned_data["split_unclear"],
-                split_method=form.cleaned_data["split_method"],
-                region_percent=form.cleaned_data.get("region_percent"),
-                region_amount_per_month=form.cleaned_data.get("region_amount_per_month"),
-                applies_from_start=form.cleaned_data.get("applies_from_start", False),
-                effective_from=form.cleaned_data.get("effective_from"),
+        if not self.cost_meetings().exists():
+            return self.render_to_response(self.get_context_data())
+        form = self.get_form()
+        if form.is_valid() and self.lines.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form, lines=self.lines))
+
+    def perform(self, form: forms.AgreementVersionForm) -> Any:
+        data = services.VersionData(
+            cost_meeting=form.cleaned_data["cost_meeting"],
+            health_care_provision=form.cleaned_data["health_care_provision"],
+            split_unclear=form.cleaned_data["split_unclear"],
+            split_method=form.cleaned_data["split_method"],
+            region_percent=form.cleaned_data.get("region_percent"),
+            region_amount_per_month=form.cleaned_data.get("region_amount_per_month"),
+            applies_from_start=form.cleaned_data.get("applies_from_start", False),
+            effective_from=form.cleaned_data.get("effective_from"),
+        )
+        rows = [
+            (index, row)
+            for index, row in enumerate(self.lines.cleaned_data)
+            if row and row.get("description")
+        ]
+        line_data = [
+            services.LineData(
+                description=row["description"],
+                responsible_principal=row["responsible_principal"],
+                amount_per_month=row.get("amount_per_month"),
+                intervention_id=row.get("intervention_id"),
+                kind=row.get("kind") or None,
+                deviation_reason=row.get("deviation_reason", ""),
             )
-            rows = [
-                (index, row)
-                for index, row in enumerate(lines.cleaned_data)
-                if row and row.get("description")
-            ]
-            line_data = [
-                services.LineData(
-                    description=row["description"],
-                    responsible_principal=row["responsible_principal"],
-                    amount_per_month=row.get("amount_per_month"),
-                    intervention_id=row.get("intervention_id"),
-                    kind=row.get("kind") or None,
-                    deviation_reason=row.get("deviation_reason", ""),
-                )
-                for _index, row in rows
-            ]
-            try:
-                version = services.agreement_draft_save(
-                    user=request.user,
-                    placement=self.placement(),
-                    data=data,
-                    lines=line_data,
-                    version=self.version(),
-                )
-            except services.LineRuleViolation as violation:
-                # Next to the field of the line that breaks the rule (R-COST-1).
-                add_rule_error(lines.forms[rows[violation.index][0]], violation)
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The agreement draft has been saved."))
-                return redirect("agreements:agreement_detail", pk=version.agreement_id)
-        return self._render(request, form, lines)
+            for _index, row in rows
+        ]
+        try:
+            return services.agreement_draft_save(
+                user=self.request.user,
+                placement=self.placement(),
+                data=data,
+                lines=line_data,
+                version=self.version(),
+            )
+        except RuleViolation as violation:
+            # A line's violation goes next to the field of that line (R-COST-1); the others
+            # to the version form, all of them at once.
+            others = []
+            for single in violations_of(violation):
+                if isinstance(single, services.LineRuleViolation):
+                    add_rule_error(self.lines.forms[rows[single.index][0]], single)
+                else:
+                    others.append(single)
+            if others:
+                raise RuleViolations(others) from None
+            return self.form_invalid(form)
+
+    def get_success_url(self) -> str:
+        return reverse("agreements:agreement_detail", args=[self.result.agreement_id])
 
 
 class AgreementCreateView(_VersionFormMixin):
@@ -380,36 +441,32 @@ class VersionSendView(PolicyObjectMixin, View):
         return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
 
 
-class JointReviewView(PolicyObjectMixin, View):
+class JointReviewView(ServiceFormMixin, PolicyObjectMixin, FormView):
     """R-COST-5: record a joint review of the version in force that changed nothing."""
 
     policy_model = AgreementVersion
     policy_action = CHANGE
+    form_class = forms.JointReviewForm
     template_name = "agreements/joint_review.html"
+    success_message = gettext_lazy("The joint review has been recorded.")
 
-    def _render(self, form: forms.JointReviewForm) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form, "version": self.object})
+    def get_initial(self) -> dict[str, Any]:
+        return {"held_on": timezone.localdate()}
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._render(forms.JointReviewForm(initial={"held_on": timezone.localdate()}))
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"version": self.object}
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = forms.JointReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.agreement_review_record(
-                    user=request.user,
-                    version=self.object,
-                    held_on=form.cleaned_data["held_on"],
-                    next_review_on=form.cleaned_data["next_review_on"],
-                    note=form.cleaned_data["note"],
-                )
-            except RuleViolation as violation:
-                add_rule_error(form, violation)
-            else:
-                messages.success(request, _("The joint review has been recorded."))
-                return redirect("agreements:agreement_detail", pk=self.object.agreement_id)
-        return self._render(form)
+    def perform(self, form: forms.JointReviewForm) -> Any:
+        return services.agreement_review_record(
+            user=self.request.user,
+            version=self.object,
+            held_on=form.cleaned_data["held_on"],
+            next_review_on=form.cleaned_data["next_review_on"],
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("agreements:agreement_detail", args=[self.object.agreement_id])
 
 
 class AgreementNewVersionView(PolicyObjectMixin, View):
