@@ -9,11 +9,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 520, 210, 28, 12, 10, 40, 40
+from core.formats import format_percent
+
+WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 520, 222, 28, 12, 22, 40, 40
 
 
 def bar_chart(series: Any) -> SafeString:
-    """Twelve bars of the share met on time, each month labelled with its short name and
+    """Twelve bars of the share met on time (the share written above each bar, "–" for a
+    month with nothing due), each month labelled with its short name and
     year ("maj" over "2026"); the table next to it is the accessible text. The SVG scales to
     its container's width (viewBox, width 100 %), so it never makes a phone scroll sideways."""
     plot = HEIGHT - TOP - BOTTOM
@@ -36,6 +39,8 @@ def bar_chart(series: Any) -> SafeString:
             h = plot * float(percent) / 100
             parts.append(
                 f'<rect x="{x}" y="{TOP + plot - h:.1f}" width="{BAR}" height="{h:.1f}" fill="#0a3d91"/>'
+                f'<text x="{x + BAR / 2}" y="{TOP + plot - h - 4:.1f}" text-anchor="middle" '
+                f'font-size="10">{escape(format_percent(percent))}</text>'
             )
         else:
             parts.append(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Unit
 
-from .models import KIND_LABELS
+from .models import KIND_LABELS, STATUS_LABELS
 
 SORTS = [
     ("due_on", _("Due date, earliest first")),
@@ -34,9 +34,9 @@ class DashboardFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Overdue and due soon")),
-            ("overdue", _("Overdue")),
-            ("due_soon", _("Due soon")),
-            ("open", _("All not met")),
+            ("unmet", _("All not met")),
+            *((status.value, label) for status, label in STATUS_LABELS.items()),
+            ("all", _("All")),
         ],
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)

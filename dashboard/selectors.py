@@ -273,11 +273,13 @@ def figures_by_responsible(qs: QuerySet[Deadline], *, today: date) -> list[Figur
 
 def filter_deadlines(qs: QuerySet[Deadline], params: dict[str, Any]) -> QuerySet[Deadline]:
     """The drill-down: the manager's deadlines narrowed by the filter form's cleaned values
-    (``unit``, ``responsible`` id or "none", ``kind``, ``status``; no status: overdue and due
-    soon; "open": every deadline not met), sorted by ``sort``."""
+    (``unit``, ``responsible`` id or "none", ``kind``, ``status``: a status, "unmet" for every
+    deadline not met, "all", or none for overdue and due soon), sorted by ``sort``."""
     status = params.get("status") or ""
-    if status == "open":
+    if status == "unmet":
         qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status == "all":
+        pass
     elif status:
         qs = qs.filter(status=status)
     else:

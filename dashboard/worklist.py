@@ -72,7 +72,21 @@ class WorkItem:
     @property
     def action(self) -> str:
         label = ACTION_LABELS.get(self.deadline.kind)
-        return str(label) if label is not None else self.deadline.get_kind_display()
+        text = str(label) if label is not None else self.deadline.get_kind_display()
+        detail = _detail(self.deadline)
+        return f"{text}: {detail}" if detail else text
+
+
+def _detail(deadline: Any) -> str:
+    """What tells two deadlines of one kind and child apart: the examination's kind, which the
+    deadline's key ends with (``placement:<pk>:exam:<kind>``, dashboard.sync)."""
+    from placements.models import ExamKind
+
+    prefix, _sep, exam_kind = str(getattr(deadline, "key", "")).rpartition(":exam:")
+    if prefix and exam_kind in ExamKind.values:
+        label = str(ExamKind(exam_kind).label)
+        return label[:1].lower() + label[1:]
+    return ""
 
 
 @dataclass
@@ -91,6 +105,14 @@ class ChildGroup:
 
 def work_item(deadline: Any, *, today: date, due_soon_days: int) -> WorkItem:
     days = days_left(deadline.due_on, today)
+    met_on = getattr(deadline, "met_on", None)
+    if met_on is not None:  # the drill-down lists met deadlines too: no days left or late
+        from .models import STATUS_LABELS
+
+        status = "met_on_time" if met_on <= deadline.due_on else "met_late"
+        return WorkItem(
+            deadline=deadline, days=days, phrase=str(STATUS_LABELS[status]), urgency="met"
+        )
     return WorkItem(
         deadline=deadline,
         days=days,

@@ -1,6 +1,7 @@
 """Issue 7, browser journey: after `manage.py seed_demo`, the Göteborg manager signs in, opens the
-dashboard from the start page, filters it to first SIP meetings that are overdue, and follows the
-link to the SIP. Axe finds no serious or critical violation on the dashboard (its SVG charts
+dashboard from the start page, goes on to the list of its deadlines (issue 12: the list moved
+from the dashboard to its own page), filters it to first SIP meetings that are overdue, and
+follows the link to the SIP. Axe finds no serious or critical violation on the dashboard (its SVG charts
 included) or on the SIP page."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MANAGER = "chef.goteborg@demo.example"
 OVERVIEW = reverse("dashboard:overview")
+LIST = reverse("dashboard:deadline_list")
 
 
 def test_manager_finds_an_overdue_sip_on_the_dashboard_and_opens_it(page, live_server):
@@ -41,6 +43,8 @@ def test_manager_finds_an_overdue_sip_on_the_dashboard_and_opens_it(page, live_s
     assert page.locator("main figure svg[role=img]").count() == 3
     assert_no_serious_axe_violations(page)
 
+    with page.expect_navigation():
+        page.click(f"main a[href='{LIST}']")
     page.select_option("#id_kind", "sip_first_meeting")
     page.select_option("#id_status", "overdue")
     with page.expect_navigation():

@@ -121,7 +121,7 @@ def test_each_count_leads_to_the_same_number_of_deadlines(
     assert listed({"status": "overdue"}) == 4
     assert listed({"status": "due_soon"}) == 3
     assert listed({"unit": family.pk, "status": "overdue"}) == 3
-    assert listed({"unit": family.pk, "status": "open"}) == 4
+    assert listed({"unit": family.pk, "status": "unmet"}) == 4
     assert listed({"responsible": colleague.pk, "status": "overdue"}) == 2
     assert listed({"responsible": "none", "status": "overdue"}) == 1
 
@@ -230,10 +230,30 @@ def test_the_dashboard_and_the_drill_down_make_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(OVERVIEW)
     with django_assert_max_num_queries(13):
-        listed = client.get(LIST, {"status": "open"})
+        listed = client.get(LIST, {"status": "unmet"})
 
     assert response.status_code == listed.status_code == 200
     assert (
         sum(r.figures.open for r in response.context["by_unit"])
         == listed.context["paginator"].count
     )
+
+
+def test_the_counts_per_kind_lead_to_their_deadlines(client_for, gbg_manager, bulk_deadlines):
+    bulk_deadlines(2, kind="care_contact", due_on=days(-2))
+    bulk_deadlines(1, kind="care_contact", due_on=days(-9), met_on=days(-10))
+    client = client_for(gbg_manager)
+
+    html = client.get(OVERVIEW).content.decode()
+
+    assert f'href="{LIST}?kind=care_contact&amp;status=overdue">2</a>' in html
+    assert f'href="{LIST}?kind=care_contact&amp;status=met_on_time">1</a>' in html
+    assert f'href="{LIST}?kind=care_contact&amp;status=all">3</a>' in html
+    for status, expected in (("overdue", 2), ("met_on_time", 1), ("all", 3)):
+        response = client.get(LIST, {"kind": "care_contact", "status": status})
+        assert response.context["paginator"].count == expected
+    with translation.override("sv"):
+        [met] = client.get(LIST, {"status": "met_on_time"}, HTTP_ACCEPT_LANGUAGE="sv").context[
+            "items"
+        ]
+    assert (met.phrase, met.urgency) == ("Klar i tid", "met")

@@ -56,10 +56,10 @@ def test_every_kind_of_deadline_has_an_action():
     assert set(ACTION_LABELS) == set(DeadlineKind)
 
 
-def _row(child_id: int, kind: str, due_on: date):
+def _row(child_id: int, kind: str, due_on: date, key: str = ""):
     child = SimpleNamespace(pk=child_id, identifier_masked=f"20140201-XXX{child_id}")
     return SimpleNamespace(
-        child_id=child_id, child=child, kind=kind, due_on=due_on, url=f"/case/{child_id}/"
+        child_id=child_id, child=child, kind=kind, due_on=due_on, url=f"/case/{child_id}/", key=key
     )
 
 
@@ -81,6 +81,22 @@ def test_deadlines_are_grouped_per_child_in_the_order_of_their_first_deadline():
     assert groups[0].overdue == 1
     assert groups[1].items[0].phrase == "i dag"
     assert groups[1].items[0].action == "Utse en fast vårdkontakt"
+
+
+def test_two_examinations_of_one_child_are_told_apart_by_their_kind():
+    rows = [
+        _row(1, "health_exam_offer", TODAY, key="placement:7:exam:physical_mental"),
+        _row(1, "health_exam_offer", TODAY, key="placement:7:exam:oral"),
+    ]
+
+    with translation.override("sv"):
+        [group] = group_by_child(rows, today=TODAY, names={}, due_soon_days=7)
+        actions = [item.action for item in group.items]
+
+    assert actions == [
+        "Erbjud hälsoundersökningen: fysisk och psykisk hälsa",
+        "Erbjud hälsoundersökningen: munhälsa (Folktandvården)",
+    ]
 
 
 # --- the pages -------------------------------------------------------------------------------
