@@ -31,7 +31,26 @@ def _row(deadline: engine.Deadline, *, key: str, **fields: Any) -> Deadline:
     )
 
 
-def placement_deadlines(placement: Any) -> list[Deadline]:
+def _related(obj: Any, name: str, *order: str, select: tuple[str, ...] = ()) -> list[Any]:
+    """``obj.<name>`` in ``order``: from the prefetch cache when the bulk rebuild prefetched it
+    (already in that order), else one query, as the incremental updates do."""
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    if name in cache:
+        return list(cache[name])
+    qs = getattr(obj, name).all()
+    if select:
+        qs = qs.select_related(*select)
+    return list(qs.order_by(*order) if order else qs)
+
+
+def placement_deadlines(
+    placement: Any,
+    *,
+    versions: list[Any] | None = None,
+    reviews: list[Any] | None = None,
+) -> list[Deadline]:
+    """The placement's deadlines. ``versions`` (its agreement versions by number) and
+    ``reviews`` (their joint reviews by date) may come prefetched from the bulk rebuild."""
     from agreements.models import AgreementVersion, JointReview
 
     if placement.status == "cancelled":
@@ -48,9 +67,10 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
     }
     rows: list[Deadline] = []
     key = f"placement:{placement.pk}"
-    versions = list(
-        AgreementVersion.objects.filter(agreement__placement=placement).order_by("number")
-    )
+    if versions is None:
+        versions = list(
+            AgreementVersion.objects.filter(agreement__placement=placement).order_by("number")
+        )
     first_signed = next((v for v in versions if v.signed_at), None)
     settled_on = _local(first_signed.signed_at) if first_signed else None
     if placement.is_acute and placement.actual_start:
@@ -76,7 +96,13 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
             )
         )
     reviews_of: dict[int, list[Any]] = {}
-    for review in JointReview.objects.filter(version__in=versions).order_by("held_on", "pk"):
+    if reviews is None:
+        reviews = (
+            list(JointReview.objects.filter(version__in=versions).order_by("held_on", "pk"))
+            if versions
+            else []
+        )
+    for review in reviews:
         reviews_of.setdefault(review.version_id, []).append(review)
     for version in versions:
         if version.review_on and version.status in ("signed", "superseded"):
@@ -129,7 +155,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
         )
     # R-PLAC-7 (L24): each joint follow-up sets the next; it is met by the next one recorded.
     # After the end, a next follow-up still due and not held is no longer asked for.
-    follow_ups = list(placement.follow_ups.order_by("held_on", "pk"))
+    follow_ups = _related(placement, "follow_ups", "held_on", "pk")
     for i, follow_up in enumerate(follow_ups):
         following = follow_ups[i + 1] if i + 1 < len(follow_ups) else None
         ended = placement.actual_end
@@ -202,7 +228,7 @@ def placement_deadlines(placement: Any) -> list[Deadline]:
 
 def sip_deadlines(sip: Any) -> list[Deadline]:
     rule_set = sip.child.home_municipality.rule_set_on(sip.need_noticed_on)
-    held = [m for m in sip.meetings.order_by("started_at") if m.ended_at is not None]
+    held = [m for m in _related(sip, "meetings", "started_at") if m.ended_at is not None]
     common = {
         "child": sip.child,
         "sip": sip,
@@ -221,7 +247,7 @@ def sip_deadlines(sip: Any) -> list[Deadline]:
             **common,
         )
     ]
-    for plan in sip.plan_versions.select_related("meeting"):
+    for plan in _related(sip, "plan_versions", select=("meeting",)):
         if plan.meeting.kind == "closing":
             continue  # R-SIP-6: the closing meeting closes the SIP; nothing is left to follow up
         plan_day = _local(plan.meeting.started_at)
@@ -246,7 +272,7 @@ def placement_changes(child: Any) -> list[tuple[Any, date]]:
     previous placement has not been ended (a move that ends the previous placement is that
     placement's end)."""
     changes = []
-    for placement in child.placements.select_related("previous"):
+    for placement in _related(child, "placements", select=("previous",)):
         if placement.status == "ended" and placement.actual_end:
             changes.append((placement, placement.actual_end))
         elif (
@@ -320,12 +346,85 @@ def refresh_sip(sip_id: int) -> None:
         Deadline.objects.bulk_create(sip_deadlines(sip))
 
 
-def rebuild_all() -> int:
-    from placements.models import Placement
-    from sip.models import Sip
+CHUNK_SIZE = 500
 
-    for pk in Placement.objects.values_list("pk", flat=True):
-        refresh_placement(pk)
-    for pk in Sip.objects.values_list("pk", flat=True):
-        refresh_sip(pk)
+
+def _chunks(ids: list[int], size: int) -> Any:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def rebuild_all(*, chunk_size: int = CHUNK_SIZE) -> int:
+    """Recompute the whole table in chunks (issue 13): per chunk of placements (then of SIPs)
+    one transaction that deletes their rows and bulk-creates the new ones, with everything the
+    engine needs prefetched in a fixed number of queries per chunk. The rows are exactly those
+    of ``refresh_placement``/``refresh_sip`` (a test compares them)."""
+    from django.db.models import Prefetch
+
+    from agreements.models import AgreementVersion, JointReview
+    from placements.models import Placement, PlacementFollowUp
+    from sip.models import Sip, SipMeeting
+
+    placement_ids = list(Placement.objects.order_by("pk").values_list("pk", flat=True))
+    for ids in _chunks(placement_ids, chunk_size):
+        placements = list(
+            Placement.objects.filter(pk__in=ids)
+            .select_related("child__home_municipality__region", "placing_unit", "caseworker")
+            .prefetch_related(
+                "health_examinations",
+                Prefetch(
+                    "follow_ups", queryset=PlacementFollowUp.objects.order_by("held_on", "pk")
+                ),
+            )
+        )
+        versions_of: dict[int, list[Any]] = {}
+        all_versions = list(
+            AgreementVersion.objects.filter(agreement__placement_id__in=ids)
+            .select_related("agreement")
+            .order_by("number")
+        )
+        for version in all_versions:
+            versions_of.setdefault(version.agreement.placement_id, []).append(version)
+        reviews_of: dict[int, list[Any]] = {}
+        for review in JointReview.objects.filter(version__in=all_versions).order_by(
+            "held_on", "pk"
+        ):
+            reviews_of.setdefault(review.version_id, []).append(review)
+        rows: list[Deadline] = []
+        for placement in placements:
+            versions = versions_of.get(placement.pk, [])
+            reviews = [r for v in versions for r in reviews_of.get(v.pk, [])]
+            reviews.sort(key=lambda r: (r.held_on, r.pk))
+            rows.extend(placement_deadlines(placement, versions=versions, reviews=reviews))
+        with transaction.atomic():
+            Deadline.objects.filter(placement_id__in=ids, key__startswith="placement:").delete()
+            Deadline.objects.bulk_create(rows, batch_size=2000)
+
+    sip_ids = list(Sip.objects.order_by("pk").values_list("pk", flat=True))
+    for ids in _chunks(sip_ids, chunk_size):
+        sips = list(
+            Sip.objects.filter(pk__in=ids)
+            .select_related("child__home_municipality__region", "initiating_unit", "created_by")
+            .prefetch_related(
+                Prefetch("meetings", queryset=SipMeeting.objects.order_by("started_at")),
+                Prefetch(
+                    "plan_versions",
+                    queryset=sips_plan_versions(),
+                ),
+                Prefetch(
+                    "child__placements",
+                    queryset=Placement.objects.select_related("previous"),
+                ),
+            )
+        )
+        rows = [row for sip in sips for row in sip_deadlines(sip)]
+        with transaction.atomic():
+            Deadline.objects.filter(sip_id__in=ids, key__startswith="sip:").delete()
+            Deadline.objects.bulk_create(rows, batch_size=2000)
     return Deadline.objects.count()
+
+
+def sips_plan_versions() -> Any:
+    from sip.models import PlanVersion
+
+    return PlanVersion.objects.select_related("meeting")
