@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from domain.deadlines import DeadlineKind
+from domain.deadlines import DeadlineKind, DeadlineStatus
 
 # What to do, said once per deadline: the link's text. The link goes to the deadline's page
 # (Deadline.url), where the step is done.
@@ -109,7 +109,8 @@ def work_item(deadline: Any, *, today: date, due_soon_days: int) -> WorkItem:
     if met_on is not None:  # the drill-down lists met deadlines too: no days left or late
         from .models import STATUS_LABELS
 
-        status = "met_on_time" if met_on <= deadline.due_on else "met_late"
+        on_time = met_on <= deadline.due_on
+        status = DeadlineStatus.MET_ON_TIME if on_time else DeadlineStatus.MET_LATE
         return WorkItem(
             deadline=deadline, days=days, phrase=str(STATUS_LABELS[status]), urgency="met"
         )

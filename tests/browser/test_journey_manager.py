@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.selectors import deadlines_for
+from dashboard.selectors import deadlines_for, my_deadlines
 from organisations.demo import DEMO_PASSWORD
 from organisations.models import User
 from tests.browser.conftest import assert_no_serious_axe_violations, login
@@ -22,9 +22,11 @@ from tests.browser.conftest import assert_no_serious_axe_violations, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MANAGER = "chef.goteborg@demo.example"
+CASEWORKER = "handlaggare.goteborg@demo.example"
 START = reverse("start")
 OVERVIEW = reverse("dashboard:overview")
 LIST = reverse("dashboard:deadline_list")
+MY_DEADLINES = reverse("dashboard:my_deadlines")
 WIDE, PHONE, SMALL_PHONE = 1280, 390, 320
 
 
@@ -91,3 +93,26 @@ def test_manager_finds_the_unit_with_most_overdue_deadlines_and_opens_its_cases(
         case_link.click()
     assert page.url == live_server.url + case_url
     assert page.locator("main h1").count() == 1
+
+
+def test_caseworker_reads_the_work_per_child_on_a_phone(page, live_server):
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    caseworker = User.objects.get(email=CASEWORKER)
+    open_deadlines = my_deadlines(caseworker, today=timezone.localdate(), limit=200)
+    children = {d.child_id for d in open_deadlines}
+    assert len(children) > 1, "seed_demo should give the caseworker work for several children"
+
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    login(page, live_server, CASEWORKER, DEMO_PASSWORD)
+    start_groups = page.locator("main ul.worklist > li")
+    assert 1 <= start_groups.count() <= len(children)
+    assert_fits_and_passes_axe(page)
+
+    with page.expect_navigation():
+        page.click(f"main a[href='{MY_DEADLINES}']")
+    groups = page.locator("main ul.worklist > li")
+    assert groups.count() == len(children)
+    assert page.locator("main ul.worklist > li > ul > li").count() == len(open_deadlines)
+    first = groups.first.locator("li a").first
+    assert first.get_attribute("href") == open_deadlines[0].url
+    assert_fits_and_passes_axe(page)
