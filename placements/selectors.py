@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.policy import visible
 
-from .models import Child, Placement
+from .models import Child, Placement, PlacementForm
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,87 @@ class TimelineEntry:
 TIMELINE_PROVIDERS: list[Callable[[Child, Any], list[TimelineEntry]]] = []
 
 
+# Short names of the forms, for naming a placement ("Alva Andersson – HVB").
+SHORT_FORM_LABELS = {
+    PlacementForm.HVB: gettext_lazy("HVB"),
+    PlacementForm.FOSTER_HOME: gettext_lazy("Foster home"),
+    PlacementForm.EMERGENCY_FOSTER_HOME: gettext_lazy("Emergency foster home"),
+    PlacementForm.SIS: gettext_lazy("SiS youth home"),
+    PlacementForm.SUPPORTED_HOUSING: gettext_lazy("Supported housing"),
+    PlacementForm.SHORT_TERM_HOME: gettext_lazy("Short-term home"),
+}
+
+
+def placement_name(placement: Placement, *, show_name: bool) -> str:
+    """A placement as people name it: the child and the form ("Alva Andersson – HVB"), or
+    "protected identity – HVB" where this user may not see the child's name; never an id."""
+    short = SHORT_FORM_LABELS.get(placement.form, placement.get_form_display())  # type: ignore[call-overload]
+    who = placement.child.full_name if show_name else _("protected identity")
+    return f"{who} – {short}"
+
+
+# The agreement's status in the list, from the versions (R-COST-4): the version in force wins,
+# then one awaiting signatures, an ended one, a draft; "none" without any version.
+AGREEMENT_LIST_STATUS = ("none", "draft", "ended", "awaiting_signatures", "signed")
+
+
+def _agreement_rank() -> Case:
+    return Case(
+        When(status="signed", then=Value(4)),
+        When(status="awaiting_signatures", then=Value(3)),
+        When(status="ended", then=Value(2)),
+        When(status="draft", then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def with_list_columns(qs: QuerySet[Placement]) -> QuerySet[Placement]:
+    """The list's computed columns, in the same query as the rows (no query per row):
+
+    - ``agreement_status``: through the reverse relations ``agreement`` → ``versions``;
+    - ``next_deadline_kind`` / ``next_deadline_due_on``: the placement's first open deadline of
+      the maintained deadline table (``dashboard.Deadline``, computed by the one engine in
+      domain.deadlines). Placements sit below the dashboard (import-linter layers), so the
+      model is named, as the string reference to sip.SipMeeting in placements.models is, not
+      imported.
+    """
+    agreement_model: Any = Placement._meta.get_field("agreement").related_model
+    versions: Any = agreement_model._meta.get_field("versions").related_model
+    latest = (
+        versions.objects.filter(agreement__placement=OuterRef("pk"))
+        .annotate(rank=_agreement_rank())
+        .order_by("-rank", "-number")
+        .values("status")[:1]
+    )
+    qs = qs.annotate(agreement_status=Subquery(latest))
+    if not apps.is_installed("dashboard"):
+        return qs
+    deadlines = apps.get_model("dashboard", "Deadline")
+    first_open = deadlines.objects.filter(
+        placement=OuterRef("pk"), met_on__isnull=True, sip__isnull=True
+    ).order_by("due_on", "pk")
+    return qs.annotate(
+        next_deadline_kind=Subquery(first_open.values("kind")[:1]),
+        next_deadline_due_on=Subquery(first_open.values("due_on")[:1]),
+    )
+
+
+def deadline_kind_labels() -> dict[str, str]:
+    """The labels of the deadline kinds, from the deadline table's choices (named, see above)."""
+    if not apps.is_installed("dashboard"):
+        return {}
+    field = apps.get_model("dashboard", "Deadline")._meta.get_field("kind")
+    return {str(value): str(label) for value, label in field.flatchoices}
+
+
 def placement_list(
     *, user: Any, q: str = "", status: str = "", form: str = ""
 ) -> QuerySet[Placement]:
-    qs = visible(user, Placement).select_related(
-        "child", "placing_unit__principal", "caseworker", "provider_municipality"
+    qs = with_list_columns(
+        visible(user, Placement).select_related(
+            "child", "placing_unit__principal", "caseworker", "provider_municipality"
+        )
     )
     if status:
         qs = qs.filter(status=status)
@@ -52,7 +131,9 @@ def placement_list(
 
 def child_timeline(*, child: Child, user: Any) -> list[TimelineEntry]:
     from django.urls import reverse
+    from django.utils import timezone
 
+    placements = list(child.placements.all())
     entries = [
         TimelineEntry(
             on=p.start_date,
@@ -61,8 +142,32 @@ def child_timeline(*, child: Child, user: Any) -> list[TimelineEntry]:
             detail=p.get_status_display(),
             url=reverse("placements:placement_detail", args=[p.pk]),
         )
-        for p in child.placements.all()
+        for p in placements
     ]
+    # The cost-responsibility meetings (R-MEET-1: a meeting of their own, after the SIP
+    # meeting), read through the reverse relation by name: whoever sees the child sees the
+    # cost meetings of its placements (agreements.policy).
+    forms = {p.pk: p for p in placements}
+    meetings = (
+        Placement.objects.filter(child=child, cost_meetings__isnull=False)
+        .order_by("cost_meetings__started_at")
+        .values_list("pk", "cost_meetings__started_at")
+    )
+    for placement_id, started_at in meetings:
+        placement = forms.get(placement_id)
+        entries.append(
+            TimelineEntry(
+                on=timezone.localdate(started_at),
+                kind="cost_meeting",
+                title=_("Cost-responsibility meeting"),
+                detail=(
+                    f"{placement.get_form_display()} – {placement.provider_name}"
+                    if placement
+                    else ""
+                ),
+                url=reverse("placements:placement_detail", args=[placement_id]),
+            )
+        )
     for provider in TIMELINE_PROVIDERS:
         entries.extend(provider(child, user))
     return sorted(entries, key=lambda e: e.on, reverse=True)

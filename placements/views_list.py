@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView
 
 from core.audit import audit_record
@@ -18,7 +21,36 @@ def _editing_units(user: Any) -> Any:
     return units_acted_for(user, *EDIT_ROLES).filter(principal__kind="municipality")
 
 
-class PlacementListView(ListView):
+def agreement_status_labels() -> dict[str, str]:
+    return {
+        "none": _("No agreement"),
+        "draft": _("Draft"),
+        "awaiting_signatures": _("Awaiting signatures"),
+        "signed": _("Signed"),
+        "ended": _("Ended"),
+    }
+
+
+def _next_deadline(placement: Any, *, kinds: dict[str, str], today: Any) -> dict[str, Any] | None:
+    """The row's first open deadline (annotated by the selector): kind, date, days left or
+    late."""
+    due_on = getattr(placement, "next_deadline_due_on", None)
+    if due_on is None:
+        return None
+    days = (due_on - today).days
+    if days < 0:
+        when = ngettext("%(days)s day late", "%(days)s days late", -days) % {"days": -days}
+    else:
+        when = ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
+    return {
+        "kind": kinds.get(placement.next_deadline_kind, placement.next_deadline_kind),
+        "due_on": due_on,
+        "when": when,
+        "overdue": days < 0,
+    }
+
+
+class PlacementListView(ListView):  # type: ignore[type-arg]
     template_name = "placements/placement_list.html"
     paginate_by = 25
     context_object_name = "placements"
@@ -37,11 +69,17 @@ class PlacementListView(ListView):
         context = super().get_context_data(**kwargs)
         actor = actor_for(self.request.user)
         my_units = actor.unit_ids(*CASE_ROLES)  # as policy.may_see_protected_details
+        today = timezone.localdate()
+        kinds = selectors.deadline_kind_labels()
+        statuses = agreement_status_labels()
         for placement in context["placements"]:
             child = placement.child
             placement.show_name = not child.protected_identity or (
                 child.responsible_unit_id in my_units or placement.placing_unit_id in my_units
             )
+            placement.name = selectors.placement_name(placement, show_name=placement.show_name)
+            placement.agreement_label = statuses[placement.agreement_status or "none"]
+            placement.next_deadline = _next_deadline(placement, kinds=kinds, today=today)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -1,0 +1,663 @@
+"""The next-step panel (issue 12): gathers the facts of one or more placements with a bounded
+number of queries (whatever the number of placements), asks ``domain.next_steps`` for the
+steps, and turns each step's action into a link for the users whose policy allows it.
+
+The dashboard app is the top layer: it may read placements, SIPs and agreements. The rules
+stay in the domain; the policy functions of each app decide who sees a link:
+
+- SIP actions: those who may change the SIP (``sip.policy``; creating one: R-SIP-1, any unit
+  that may initiate);
+- placement and agreement actions: those who may change the child (``placements.policy``);
+- signatures: a financial mandate for that principal valid today (R-MEET-3).
+
+Someone who may not act sees the step and who acts instead; a region clinician thus follows
+the case without the municipality's buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.models import AgreementVersion, CostMeeting
+from core.formats import format_date
+from core.policy import CHANGE, actor_for, visible
+from domain import next_steps as rules
+from domain import signing as signing_rules
+from domain import sip as sip_rules
+from domain.agreements import AgreementStatus
+from domain.deadlines import Deadline as EngineDeadline
+from domain.deadlines import DeadlineKind
+from domain.identity import age_on
+from domain.placements import ExamKind
+from organisations.models import FinancialMandate
+from placements.models import HealthExamination, Placement, RelatedPerson
+from placements.policy import child_details_visible, initiating_unit_ids, visible_children
+from placements.selectors import placement_name
+from sip.models import Consent, Sip, SipMeeting
+
+from .models import KIND_LABELS, Deadline
+
+# Deadlines the steps already show: not repeated under "other deadlines".
+STEP_KINDS = frozenset(
+    {
+        DeadlineKind.AGREEMENT_BEFORE_START,
+        DeadlineKind.ACUTE_SETTLEMENT,
+        DeadlineKind.HEALTH_EXAM_OFFER,
+        DeadlineKind.SIP_FIRST_MEETING,
+    }
+)
+SETTLED = frozenset({AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED, AgreementStatus.ENDED})
+OPEN_VERSION = frozenset({AgreementStatus.DRAFT, AgreementStatus.AWAITING_SIGNATURES})
+
+
+def _local(value: Any) -> date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Gathered:
+    """Everything read for a set of placements: a fixed number of queries."""
+
+    sips_of_child: dict[int, list[Sip]] = field(default_factory=dict)
+    guardians_of_child: dict[int, list[int]] = field(default_factory=dict)
+    cost_meeting_on: dict[int, date] = field(default_factory=dict)
+    versions_of: dict[int, list[AgreementVersion]] = field(default_factory=dict)
+    exams_of: dict[int, list[HealthExamination]] = field(default_factory=dict)
+
+
+def _gather(placements: Sequence[Placement]) -> _Gathered:
+    ids = [p.pk for p in placements]
+    child_ids = {p.child_id for p in placements}
+    found = _Gathered()
+    sips = (
+        Sip.objects.filter(child_id__in=child_ids)
+        .prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.only("pk")),
+            Prefetch(
+                "meetings",
+                queryset=SipMeeting.objects.select_related("plan").order_by("scheduled_on", "pk"),
+            ),
+            Prefetch("consents", queryset=Consent.objects.select_related("revocation")),
+        )
+        .order_by("-need_noticed_on", "-pk")
+    )
+    for sip in sips:
+        found.sips_of_child.setdefault(sip.child_id, []).append(sip)
+    for child_id, person_id in RelatedPerson.objects.filter(
+        child_id__in=child_ids, kind=RelatedPerson.Kind.GUARDIAN
+    ).values_list("child_id", "pk"):
+        found.guardians_of_child.setdefault(child_id, []).append(person_id)
+    # R-MEET-1: a cost meeting counts when it followed a held SIP meeting (the service checks).
+    for placement_id, started_at in (
+        CostMeeting.objects.filter(placement_id__in=ids, sip_meeting__ended_at__isnull=False)
+        .order_by("started_at")
+        .values_list("placement_id", "started_at")
+    ):
+        found.cost_meeting_on.setdefault(placement_id, _local(started_at))  # type: ignore[arg-type]
+    versions = (
+        AgreementVersion.objects.filter(agreement__placement_id__in=ids)
+        .select_related("agreement")
+        .annotate(line_count=Count("lines"))
+        .prefetch_related("signatures")
+        .order_by("number")
+    )
+    for version in versions:
+        found.versions_of.setdefault(version.agreement.placement_id, []).append(version)
+    for exam in HealthExamination.objects.filter(placement_id__in=ids):
+        found.exams_of.setdefault(exam.placement_id, []).append(exam)
+    return found
+
+
+def _choose_sip(placement: Placement, sips: list[Sip]) -> Sip | None:
+    """The SIP the placement's steps run through: one linked to the placement, else one of the
+    child's; a SIP whose meeting was held first, then the latest that is still open."""
+    linked = [s for s in sips if any(p.pk == placement.pk for p in s.placements.all())]
+    candidates = linked or sips
+    held = [s for s in candidates if _held_meeting(s) is not None]
+    if held:
+        return held[0]
+    open_sips = [s for s in candidates if s.closed_on is None]
+    return open_sips[0] if open_sips else None
+
+
+def _held_meeting(sip: Sip) -> SipMeeting | None:
+    held = [m for m in sip.meetings.all() if m.is_held and m.started_at and _has_plan(m)]
+    return min(held, key=lambda m: (m.started_at, m.pk)) if held else None
+
+
+def _has_plan(meeting: SipMeeting) -> bool:
+    return hasattr(meeting, "plan")  # the reverse one-to-one raises an AttributeError when none
+
+
+def _sip_facts(sip: Sip, *, guardian_ids: list[int], birth_date: date, today: date) -> Any:
+    consents = [
+        sip_rules.ConsentFact(
+            given_by=c.guardian_id if c.guardian_id else sip_rules.YOUNG_PERSON,
+            given_on=c.given_on,
+            revoked_from=c.revocation.effective_from if hasattr(c, "revocation") else None,
+        )
+        for c in sip.consents.all()
+    ]
+    consent_valid = today >= birth_date and sip_rules.consent_is_valid(
+        consents,
+        guardian_ids=guardian_ids,
+        is_minor=age_on(birth_date, on=today) < sip_rules.ADULT_AGE,
+        on=today,
+    )
+    held = _held_meeting(sip)
+    booked = next((m for m in sip.meetings.all() if not m.is_held), None)
+    return rules.SipFacts(
+        sip_id=sip.pk,
+        noticed_on=sip.need_noticed_on,
+        rule_set=sip.child.home_municipality.rule_set_on(sip.need_noticed_on),
+        consent_valid=consent_valid,
+        held_on=_local(held.started_at) if held else None,
+        booked_meeting_id=booked.pk if booked else None,
+    )
+
+
+def _agreement_facts(
+    placement: Placement, versions: list[AgreementVersion], cost_meeting_on: date | None
+) -> tuple[rules.AgreementFacts, AgreementVersion | None]:
+    settled = next((v for v in versions if v.status in SETTLED), None)
+    current = settled or next((v for v in reversed(versions) if v.status in OPEN_VERSION), None)
+    if current is None:
+        return rules.AgreementFacts(cost_meeting_on=cost_meeting_on), None
+    agreement = current.agreement
+    signed = {
+        s.principal_id: _local(s.signed_at)
+        for s in current.signatures.all()
+        if s.signing_round == current.signing_round
+    }
+    order_ids = signing_rules.signing_order(
+        placing_principal_id=placement.placing_principal_id,
+        other_principal_id=agreement.region_id
+        if placement.placing_principal_id == agreement.municipality_id
+        else agreement.municipality_id,
+        order=settings.SIGNING_ORDER,
+    )
+    party = {agreement.municipality_id: rules.MUNICIPALITY, agreement.region_id: rules.REGION}
+    return (
+        rules.AgreementFacts(
+            cost_meeting_on=cost_meeting_on,
+            version_id=current.pk,
+            status=AgreementStatus(current.status),
+            drafted_on=_local(current.created_at),
+            sent_on=_local(current.sent_at),
+            health_care_provision=current.health_care_provision,
+            line_count=getattr(current, "line_count", 0),
+            municipality_signed_on=signed.get(agreement.municipality_id),
+            region_signed_on=signed.get(agreement.region_id),
+            settled_on=_local(current.signed_at) if settled else None,
+            signing_order=tuple(party[pk] for pk in order_ids if pk in party),
+        ),
+        current,
+    )
+
+
+def case_facts(
+    placement: Placement, found: _Gathered, *, today: date
+) -> tuple[rules.CaseFacts, Sip | None, AgreementVersion | None]:
+    child = placement.child
+    rules_on = child.home_municipality.rule_set_on
+    sip = _choose_sip(placement, found.sips_of_child.get(child.pk, []))
+    sip_facts = (
+        _sip_facts(
+            sip,
+            guardian_ids=found.guardians_of_child.get(child.pk, []),
+            birth_date=child.birth_date,
+            today=today,
+        )
+        if sip is not None
+        else None
+    )
+    agreement, version = _agreement_facts(
+        placement, found.versions_of.get(placement.pk, []), found.cost_meeting_on.get(placement.pk)
+    )
+    exams = tuple(
+        rules.ExamFacts(
+            kind=ExamKind(e.kind),
+            exam_id=e.pk,
+            initiated_on=e.initiated_on,
+            rule_set=rules_on(e.initiated_on),
+            offered_on=e.offered_on,
+            unnecessary=bool(e.unnecessary_reason.strip()),
+        )
+        for e in found.exams_of.get(placement.pk, [])
+    )
+    facts = rules.CaseFacts(
+        placement=placement.facts(),
+        planned_start=placement.planned_start,
+        rule_set=rules_on(placement.actual_start or placement.planned_start),
+        sip=sip_facts,
+        agreement=agreement,
+        exams=exams,
+    )
+    return facts, sip, version
+
+
+# --- who may act --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permissions:
+    change_child_ids: frozenset[int]
+    change_sip_ids: frozenset[int]
+    view_sip_ids: frozenset[int]
+    may_initiate_sip: bool
+    mandate_principal_ids: frozenset[int]
+
+
+def permissions_for(
+    user: Any, *, child_ids: set[int], sip_ids: set[int], today: date
+) -> Permissions:
+    actor = actor_for(user)
+    return Permissions(
+        change_child_ids=frozenset(
+            visible_children(user, CHANGE).filter(pk__in=child_ids).values_list("pk", flat=True)
+        ),
+        change_sip_ids=frozenset(
+            visible(user, Sip, CHANGE).filter(pk__in=sip_ids).values_list("pk", flat=True)
+        ),
+        view_sip_ids=frozenset(
+            visible(user, Sip).filter(child_id__in=child_ids).values_list("pk", flat=True)
+        ),
+        may_initiate_sip=bool(initiating_unit_ids(actor)),
+        mandate_principal_ids=frozenset(
+            FinancialMandate.objects.filter(user=user)
+            .valid_on(today)
+            .values_list("principal_id", flat=True)
+        ),
+    )
+
+
+# --- what the template shows --------------------------------------------------------------------
+
+
+def _titles() -> dict[rules.StepKind, str]:
+    return {
+        rules.StepKind.PLACEMENT_STARTED: _("Placement started"),
+        rules.StepKind.SIP_INITIATED: _("SIP initiated"),
+        rules.StepKind.SIP_MEETING_HELD: _("SIP meeting held, with the plan"),
+        rules.StepKind.COST_MEETING_HELD: _("Cost-responsibility meeting held"),
+        rules.StepKind.AGREEMENT_DRAFTED: _("Agreement drafted"),
+        rules.StepKind.SENT_FOR_SIGNATURE: _("Agreement sent for signature"),
+        rules.StepKind.SIGNED_BY_MUNICIPALITY: _("Signed by the municipality"),
+        rules.StepKind.SIGNED_BY_REGION: _("Signed by the region"),
+    }
+
+
+def _action_labels() -> dict[rules.Action, str]:
+    return {
+        rules.Action.CREATE_SIP: _("Create SIP"),
+        rules.Action.RECORD_CONSENT: _("Record consent"),
+        rules.Action.BOOK_SIP_MEETING: _("Book the SIP meeting"),
+        rules.Action.RECORD_SIP_MEETING_HELD: _("Record the SIP meeting as held, with the plan"),
+        rules.Action.REGISTER_COST_MEETING: _("Register cost-responsibility meeting"),
+        rules.Action.DRAFT_AGREEMENT: _("Draft the agreement"),
+        rules.Action.COMPLETE_DRAFT: _("Complete the draft"),
+        rules.Action.SEND_FOR_SIGNATURE: _("Send the agreement for signature"),
+        rules.Action.SIGN_FOR_MUNICIPALITY: _("Sign for the municipality"),
+        rules.Action.SIGN_FOR_REGION: _("Sign for the region"),
+        rules.Action.COMPLETE_RECORD: _("Complete the placement record"),
+        rules.Action.START_PLACEMENT: _("Start the placement"),
+        rules.Action.REQUEST_HEALTH_EXAM: _("Request the examination"),
+        rules.Action.RECORD_EXAM_OFFER: _("Record the offered appointment"),
+    }
+
+
+def _who_acts() -> dict[rules.Action, str]:
+    placing = _("The placing unit's caseworker does this.")
+    running = _("The unit that runs the SIP does this.")
+    return {
+        rules.Action.CREATE_SIP: _("A unit working with the child initiates the SIP."),
+        rules.Action.RECORD_CONSENT: running,
+        rules.Action.BOOK_SIP_MEETING: running,
+        rules.Action.RECORD_SIP_MEETING_HELD: running,
+        rules.Action.SIGN_FOR_MUNICIPALITY: _(
+            "A signatory with a financial mandate for the municipality signs."
+        ),
+        rules.Action.SIGN_FOR_REGION: _(
+            "A signatory with a financial mandate for the region signs."
+        ),
+    } | dict.fromkeys(
+        (
+            rules.Action.REGISTER_COST_MEETING,
+            rules.Action.DRAFT_AGREEMENT,
+            rules.Action.COMPLETE_DRAFT,
+            rules.Action.SEND_FOR_SIGNATURE,
+            rules.Action.COMPLETE_RECORD,
+            rules.Action.START_PLACEMENT,
+            rules.Action.REQUEST_HEALTH_EXAM,
+            rules.Action.RECORD_EXAM_OFFER,
+        ),
+        placing,
+    )
+
+
+STATE_BADGES = {
+    rules.StepState.DONE: ("text-bg-success", "✓"),
+    rules.StepState.TODO: ("text-bg-secondary", "○"),
+    rules.StepState.DUE: ("text-bg-info", "◷"),
+    rules.StepState.DUE_SOON: ("text-bg-warning", "◷"),
+    rules.StepState.OVERDUE: ("text-bg-danger", "!"),
+}
+
+
+def _state_label(state: rules.StepState) -> str:
+    return {
+        rules.StepState.DONE: _("Done"),
+        rules.StepState.TODO: _("To do"),
+        rules.StepState.DUE: _("Upcoming"),
+        rules.StepState.DUE_SOON: _("Due soon"),
+        rules.StepState.OVERDUE: _("Overdue"),
+    }[state]
+
+
+def when_text(
+    state: rules.StepState, *, due_on: date | None, done_on: date | None, days: int | None
+) -> str:
+    """ "done 2026-03-02", "due on 2026-04-01 (30 days left)", "due 2026-03-01 (1 day late)"."""
+    if state == rules.StepState.DONE:
+        return _("done %(date)s") % {"date": format_date(done_on)} if done_on else _("done")
+    if due_on is None or days is None:
+        return _("no due date")
+    if state == rules.StepState.OVERDUE:
+        return ngettext(
+            "was due on %(date)s (%(days)s day late)",
+            "was due on %(date)s (%(days)s days late)",
+            days,
+        ) % {"date": format_date(due_on), "days": days}
+    return ngettext(
+        "due on %(date)s (%(days)s day left)", "due on %(date)s (%(days)s days left)", days
+    ) % {"date": format_date(due_on), "days": days}
+
+
+@dataclass
+class StepView:
+    step: rules.Step
+    title: str
+    state_label: str
+    badge: str
+    icon: str
+    when: str
+    reasons: list[str]
+    link_url: str = ""
+    link_label: str = ""
+    who: str = ""
+    is_current: bool = False  # the first step not done: the one the case waits for
+
+    @property
+    def is_done(self) -> bool:
+        return self.step.is_done
+
+    @property
+    def waiting(self) -> bool:
+        """Cannot be acted on yet: what is missing is shown instead of an action."""
+        return not self.is_done and self.step.action is None
+
+
+@dataclass
+class DeadlineView:
+    label: str
+    rule: str
+    state_label: str
+    badge: str
+    icon: str
+    when: str
+    url: str
+
+
+@dataclass
+class Panel:
+    placement: Placement
+    name: str
+    is_acute: bool
+    steps: list[StepView]
+    deadlines: list[DeadlineView]
+    can_start: bool = False  # the move to active would succeed now
+
+    @property
+    def current(self) -> StepView | None:
+        return next((s for s in self.steps if not s.is_done), None)
+
+    @property
+    def all_done(self) -> bool:
+        return all(s.is_done for s in self.steps)
+
+
+def _action_url(
+    step: rules.Step,
+    placement: Placement,
+    *,
+    sip_id: int | None,
+    version: AgreementVersion | None,
+    perms: Permissions,
+) -> str | None:
+    """The URL of the step's action when this user may take it, else None."""
+    action, ref = step.action, step.ref
+    may_change = placement.child_id in perms.change_child_ids
+    if action == rules.Action.CREATE_SIP:
+        return (
+            reverse("sip:sip_create", args=[placement.child_id]) if perms.may_initiate_sip else None
+        )
+    if action in (rules.Action.RECORD_CONSENT, rules.Action.BOOK_SIP_MEETING):
+        if ref not in perms.change_sip_ids:
+            return None
+        name = (
+            "sip:consent_create" if action == rules.Action.RECORD_CONSENT else "sip:meeting_create"
+        )
+        return reverse(name, args=[ref])
+    if action == rules.Action.RECORD_SIP_MEETING_HELD:
+        return reverse("sip:meeting_held", args=[ref]) if sip_id in perms.change_sip_ids else None
+    if action in (rules.Action.SIGN_FOR_MUNICIPALITY, rules.Action.SIGN_FOR_REGION):
+        if version is None:
+            return None
+        agreement = version.agreement
+        principal = (
+            agreement.municipality_id
+            if action == rules.Action.SIGN_FOR_MUNICIPALITY
+            else agreement.region_id
+        )
+        if principal not in perms.mandate_principal_ids:
+            return None
+        return reverse("agreements:version_sign", args=[ref])
+    if not may_change:
+        return None
+    if action == rules.Action.REGISTER_COST_MEETING:
+        return reverse("agreements:cost_meeting_create", args=[placement.pk])
+    if action == rules.Action.DRAFT_AGREEMENT:
+        return reverse("agreements:agreement_create", args=[placement.pk])
+    if action == rules.Action.COMPLETE_DRAFT:
+        return reverse("agreements:version_edit", args=[ref])
+    if action == rules.Action.SEND_FOR_SIGNATURE and version is not None:
+        return reverse("agreements:agreement_detail", args=[version.agreement_id])
+    if action == rules.Action.COMPLETE_RECORD:
+        return reverse("placements:placement_update", args=[placement.pk])
+    if action == rules.Action.START_PLACEMENT:
+        return reverse("placements:placement_transition", args=[placement.pk, "active"])
+    if action == rules.Action.REQUEST_HEALTH_EXAM:
+        return f"{reverse('placements:health_exam_create', args=[placement.pk])}?kind={ref}"
+    if action == rules.Action.RECORD_EXAM_OFFER:
+        return reverse("placements:health_exam_update", args=[ref])
+    return None
+
+
+def _step_view(
+    step: rules.Step,
+    placement: Placement,
+    *,
+    sip: Sip | None,
+    version: AgreementVersion | None,
+    perms: Permissions,
+) -> StepView:
+    if step.kind == rules.StepKind.HEALTH_EXAM:
+        title = _("Health examination requested and offered within 4 weeks: %(kind)s") % {
+            "kind": HealthExamination.Kind(str(step.exam_kind)).label
+        }
+    elif step.kind == rules.StepKind.SIGNED_BY_REGION and placement.is_acute:
+        title = _("Signed by the region: the cost split is settled")
+    else:
+        title = _titles()[step.kind]
+    waiting = not step.is_done and step.action is None
+    if waiting and step.state != rules.StepState.OVERDUE:
+        state_label, badge, icon = _("Waiting"), "text-bg-light border", "…"
+    else:
+        badge, icon = STATE_BADGES[step.state]
+        state_label = _state_label(step.state)
+    view = StepView(
+        step=step,
+        title=title,
+        state_label=state_label,
+        badge=badge,
+        icon=icon,
+        when=when_text(step.state, due_on=step.due_on, done_on=step.done_on, days=step.days),
+        reasons=[_(reason.message) for reason in step.missing],
+    )
+    if step.action is not None:
+        url = _action_url(
+            step, placement, sip_id=sip.pk if sip else None, version=version, perms=perms
+        )
+        if url:
+            view.link_url, view.link_label = url, _action_labels()[step.action]
+        else:
+            view.who = _who_acts().get(step.action, "")
+    return view
+
+
+# Deadlines whose action is on the placement page itself: the link goes to the form instead.
+def _deadline_url(row: Deadline, placement_id: int | None, perms: Permissions) -> str:
+    if row.placement_id is None or row.placement_id != placement_id or row.sip_id:
+        return row.url
+    if row.child_id not in perms.change_child_ids:
+        return row.url
+    kind = DeadlineKind(row.kind)
+    if kind == DeadlineKind.PLACEMENT_FOLLOW_UP:
+        return reverse("placements:placement_follow_up_create", args=[placement_id])
+    if kind == DeadlineKind.POST_PLACEMENT_FOLLOW_UP:
+        return reverse("placements:post_placement_follow_up", args=[placement_id])
+    if kind in (
+        DeadlineKind.CARE_CONTACT,
+        DeadlineKind.POWER_OF_ATTORNEY,
+        DeadlineKind.INVESTIGATION_DECISION,
+        DeadlineKind.INVESTIGATION_COMPLETION,
+    ):
+        return reverse("placements:placement_update", args=[placement_id])
+    return row.url
+
+
+def deadline_views(
+    rows: Sequence[Deadline], *, today: date, perms: Permissions, placement_id: int | None = None
+) -> list[DeadlineView]:
+    """Open deadlines as the engine states them, with days left or late and the page to act."""
+    by_deadline = {}
+    engine_rows = []
+    for row in rows:
+        deadline = EngineDeadline(
+            kind=DeadlineKind(row.kind), due_on=row.due_on, met_on=row.met_on, rule=row.rule
+        )
+        by_deadline[id(deadline)] = row
+        engine_rows.append(deadline)
+    views = []
+    for item in rules.open_deadlines(
+        engine_rows, today=today, due_soon_days=settings.DEADLINE_DUE_SOON_DAYS
+    ):
+        row = by_deadline[id(item.deadline)]
+        badge, icon = STATE_BADGES[item.state]
+        views.append(
+            DeadlineView(
+                label=str(KIND_LABELS[item.deadline.kind]),
+                rule=item.deadline.rule,
+                state_label=_state_label(item.state),
+                badge=badge,
+                icon=icon,
+                when=when_text(
+                    item.state, due_on=item.deadline.due_on, done_on=None, days=item.days
+                ),
+                url=_deadline_url(row, placement_id or row.placement_id, perms),
+            )
+        )
+    return views
+
+
+def _deadline_rows(q: Q, *, perms: Permissions) -> list[Deadline]:
+    """Open deadline rows; SIP rows only of SIPs this user may see."""
+    rows = Deadline.objects.filter(q, met_on__isnull=True).order_by("due_on", "pk")
+    return [r for r in rows if r.sip_id is None or r.sip_id in perms.view_sip_ids]
+
+
+def panels_for(
+    placements: Sequence[Placement], *, user: Any, today: date | None = None
+) -> list[Panel]:
+    """One panel per placement, with a fixed number of queries for any number of placements.
+    Each placement needs its child and the child's home municipality loaded (and its
+    placements, for the protected-identity rule)."""
+    today = today or timezone.localdate()
+    if not placements:
+        return []
+    found = _gathered_for(placements)
+    chosen: dict[int, tuple[rules.CaseFacts, Sip | None, AgreementVersion | None]] = {
+        p.pk: case_facts(p, found, today=today) for p in placements
+    }
+    sip_ids = {s.pk for _f, s, _v in chosen.values() if s is not None}
+    perms = permissions_for(
+        user, child_ids={p.child_id for p in placements}, sip_ids=sip_ids, today=today
+    )
+    ids = [p.pk for p in placements]
+    rows = _deadline_rows(
+        Q(placement_id__in=ids, sip__isnull=True) | Q(sip_id__in=sip_ids), perms=perms
+    )
+    panels = []
+    for placement in placements:
+        facts, sip, version = chosen[placement.pk]
+        steps = rules.next_steps(facts, today=today, due_soon_days=settings.DEADLINE_DUE_SOON_DAYS)
+        own_rows = [
+            r
+            for r in rows
+            if DeadlineKind(r.kind) not in STEP_KINDS
+            and (r.placement_id == placement.pk or (sip is not None and r.sip_id == sip.pk))
+        ]
+        views = [_step_view(s, placement, sip=sip, version=version, perms=perms) for s in steps]
+        current = next((v for v in views if not v.is_done), None)
+        if current is not None:
+            current.is_current = True
+        panels.append(
+            Panel(
+                placement=placement,
+                name=placement_name(
+                    placement, show_name=child_details_visible(user, placement.child)
+                ),
+                is_acute=placement.is_acute,
+                steps=views,
+                deadlines=deadline_views(
+                    own_rows, today=today, perms=perms, placement_id=placement.pk
+                ),
+                can_start=not rules.start_reasons(facts, today=today),
+            )
+        )
+    return panels
+
+
+def _gathered_for(placements: Sequence[Placement]) -> _Gathered:
+    return _gather(placements)
+
+
+def child_deadlines(child: Any, *, user: Any, today: date | None = None) -> list[DeadlineView]:
+    """The child's open deadlines (every placement and the SIPs this user may see)."""
+    today = today or timezone.localdate()
+    perms = permissions_for(user, child_ids={child.pk}, sip_ids=set(), today=today)
+    rows = _deadline_rows(Q(child_id=child.pk), perms=perms)
+    return deadline_views(rows, today=today, perms=perms)
