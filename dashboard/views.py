@@ -223,28 +223,10 @@ class CalendarFeedView(View):
 
 
 def start_panel(request: HttpRequest) -> dict[str, Any]:
-    """ "My deadlines" and "to sign" on everyone's start page."""
-    from agreements.models import AgreementVersion
-    from agreements.policy import SIGN
-    from agreements.signatures import mandate_principal_ids, signable_principals
-    from core.policy import visible
-
+    """ "My deadlines" per child, and for a manager the overdue deadlines of the managed units,
+    on everyone's start page (the agreements awaiting signature come from the
+    ``signatures_awaited`` tag of the agreements app)."""
     today = timezone.localdate()
-    waiting = (
-        visible(request.user, AgreementVersion, SIGN)
-        .filter(status="awaiting_signatures")
-        .select_related(
-            "agreement__placement__child", "agreement__municipality", "agreement__region"
-        )
-        .prefetch_related("signatures")
-    )
-    waiting_versions = list(waiting)
-    mandates = mandate_principal_ids(request.user, on=today) if waiting_versions else set()
-    to_sign = [
-        v
-        for v in waiting_versions
-        if signable_principals(request.user, v, on=today, mandate_ids=mandates)
-    ]
     deadlines = selectors.my_deadlines(request.user, today=today, limit=10)
     managed = bool(actor_for(request.user).unit_ids(Role.MANAGER))
     return {
@@ -253,5 +235,4 @@ def start_panel(request: HttpRequest) -> dict[str, Any]:
         "managed_overdue": (
             selectors.managed_overdue_count(request.user, today=today) if managed else None
         ),
-        "to_sign": to_sign,
     }
