@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML, Attachment
+from django.utils.translation import gettext
+from weasyprint import Attachment
 
+from core.formats import format_amount, format_date, format_datetime
 from core.models import AuditAction, AuditEvent
-from core.pdf import LocalStaticFetcher
+from core.pdf import write_archival_pdf
+from domain import mandates as mandate_rules
+from organisations.models import FinancialMandate
 
 from .models import AgreementVersion
 from .services import annual_amount, principals_of
@@ -116,15 +122,141 @@ def effective_from_rule(version: AgreementVersion) -> str:
     return "stated"
 
 
-def _events(version: AgreementVersion) -> list[AuditEvent]:
-    return list(
+@dataclass(frozen=True)
+class Event:
+    """One line of the document's event list: when (Swedish time with the zone), what
+    happened, in words, and by whom."""
+
+    at: datetime
+    what: str
+    by: str
+
+    @property
+    def when(self) -> str:
+        return format_datetime(self.at)
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return "–"
+    return str(user.get_full_name() or user.email)
+
+
+def mandate_text(mandate: FinancialMandate) -> str:
+    """``ekonomiskt mandat för Göteborg, giltigt 2026-01-01 – 2026-12-31, utan beloppsgräns``
+    (R-MEET-3), in the active language."""
+    last = mandate_rules.last_valid_day(mandate.as_rule())
+    period = f"{format_date(mandate.valid_from)} – " + (
+        format_date(last) if last else gettext("until further notice")
+    )
+    limit = (
+        gettext("at most %(amount)s per year")
+        % {"amount": format_amount(mandate.annual_limit, unit="kr")}
+        if mandate.annual_limit is not None
+        else gettext("no amount limit")
+    )
+    return gettext("financial mandate for %(principal)s, valid %(period)s, %(limit)s") % {
+        "principal": mandate.principal.name,
+        "period": period,
+        "limit": limit,
+    }
+
+
+def _events(version: AgreementVersion) -> list[Event]:
+    """What happened to the version up to this rendering, each event said in words: the SIP
+    meeting and the cost meeting it rests on, the draft, who sent it for signature, each
+    signature (signer, role, principal, mandate) and each decline of earlier rounds."""
+    events: list[Event] = []
+    sip_meeting = version.sip_meeting
+    if sip_meeting.ended_at is not None:
+        events.append(
+            Event(
+                at=sip_meeting.ended_at,
+                what=gettext("SIP meeting held (%(kind)s), ended %(when)s")
+                % {
+                    "kind": sip_meeting.get_kind_display().lower(),
+                    "when": format_datetime(sip_meeting.ended_at),
+                },
+                by="–",
+            )
+        )
+    cost_meeting = version.cost_meeting
+    participants = ", ".join(
+        f"{_name(p.user)} ({p.principal.name})"
+        for p in cost_meeting.participant_rows.select_related("user", "principal")
+    )
+    events.append(
+        Event(
+            at=cost_meeting.started_at,
+            what=gettext("Cost-responsibility meeting held %(when)s; participants: %(who)s")
+            % {"when": format_datetime(cost_meeting.started_at), "who": participants or "–"},
+            by=_name(cost_meeting.created_by),
+        )
+    )
+    signatures = {
+        (s.signing_round, s.sequence): s
+        for s in version.signatures.select_related("user", "principal")
+    }
+    declines = list(version.declines.select_related("user", "principal").order_by("declined_at"))
+    for row in (
         AuditEvent.objects.filter(
             object_type="agreements.agreementversion", object_id=str(version.pk)
         )
-        .exclude(action__in=[AuditAction.VIEW, AuditAction.DENIED])
+        .exclude(action__in=[AuditAction.VIEW, AuditAction.DENIED, AuditAction.DOWNLOAD])
         .select_related("user")
         .order_by("at", "pk")
-    )
+    ):
+        details = row.details or {}
+        by = _name(row.user)
+        if row.action == AuditAction.CREATE:
+            what = gettext("Version %(n)s drawn up as a draft") % {"n": version.number}
+        elif row.action == AuditAction.UPDATE:
+            what = gettext("Draft changed")
+        elif row.action == AuditAction.TRANSITION:
+            status = (details.get("status") or [None, None])[-1]
+            what = {
+                "awaiting_signatures": gettext("Sent for signature by %(who)s") % {"who": by},
+                "signed": gettext("Signed by both principals; in force from %(day)s")
+                % {"day": details.get("effective_from", "–")},
+                "superseded": gettext("Replaced by a later version"),
+                "ended": gettext("Ended with the placement"),
+                "draft": gettext("Returned to draft"),
+            }.get(status or "", gettext("Status changed"))
+        elif row.action == AuditAction.SIGN:
+            signature = signatures.get((details.get("round"), details.get("sequence")))
+            if signature is None:
+                signature = next(
+                    (
+                        s
+                        for s in signatures.values()
+                        if s.sequence == details.get("sequence")
+                        and s.principal_id == details.get("principal")
+                        and abs((s.signed_at - row.at).total_seconds()) < 60
+                    ),
+                    None,
+                )
+            if signature is None:
+                what = gettext("Signed")
+            else:
+                what = gettext("Signed for %(principal)s by %(who)s (%(role)s)") % {
+                    "principal": signature.principal.name,
+                    "who": _name(signature.user),
+                    "role": signature.role,
+                }
+                if details.get("mandate"):
+                    what += "; " + details["mandate"]
+        elif row.action == AuditAction.DECLINE:
+            decline = next(
+                (d for d in declines if d.principal_id == details.get("principal")), None
+            )
+            what = gettext("Declined for %(principal)s: %(reason)s") % {
+                "principal": decline.principal.name if decline else "–",
+                "reason": details.get("reason", ""),
+            }
+        else:
+            what = str(row.get_action_display())
+        events.append(Event(at=row.at, what=what, by=by))
+    return sorted(events, key=lambda e: e.at)
 
 
 def render_agreement_pdf(
@@ -169,7 +301,8 @@ def _render_agreement_pdf(
             "signing_plan": signing_plan,
         },
     )
-    pdf = HTML(string=html, base_url="file:///", url_fetcher=LocalStaticFetcher()).write_pdf(
+    pdf = write_archival_pdf(
+        html,
         attachments=[
             Attachment(
                 string=payload,
@@ -177,6 +310,6 @@ def _render_agreement_pdf(
                 description="Structured data of the cost-responsibility agreement",
                 relationship="Data",
             )
-        ]
+        ],
     )
     return pdf, content_sha256

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.audit import audit_record
+from core.formats import format_datetime
 from core.models import AuditAction
 from domain import agreements as rules
 from domain import mandates as mandate_rules
@@ -24,7 +25,7 @@ from domain.errors import RuleViolation
 from domain.i18n import gettext_noop as _
 from organisations.models import FinancialMandate, Principal, User
 
-from .documents import render_agreement_pdf
+from .documents import mandate_text, render_agreement_pdf
 from .models import AgreementVersion, DeclineRecord, Signature, SignedDocument
 from .services import annual_amount, review_on_for
 from .signing.backends import get_backend
@@ -205,10 +206,34 @@ def _mandates(user: User) -> list[Any]:
 
 
 def _role_of(user: User, principal: Principal) -> str:
+    """The signer's role in the signature: holder of a financial mandate for the principal
+    (R-MEET-3) — that is what makes the signature bind the principal — with the title and the
+    unit, if any. Not the membership role ("Vårdpersonal"): a clinician who signs for the
+    region signs as its mandate holder. Swedish, as the signed document."""
     membership = user.memberships.filter(unit__principal=principal).select_related("unit").first()
-    title = user.title or (membership.get_role_display() if membership else "")
-    unit = membership.unit.name if membership else principal.name
-    return f"{title}, {unit}" if title else unit
+    parts = [f"Ekonomiskt mandat för {principal.name}"]
+    if user.title:
+        parts.append(user.title)
+    if membership is not None:
+        parts.append(membership.unit.name)
+    return ", ".join(parts)
+
+
+def _mandate_used(
+    user: User, principal: Principal, *, on: date, annual: Decimal
+) -> FinancialMandate | None:
+    """The financial mandate the signature rests on: valid on the day and large enough."""
+    for mandate in (
+        FinancialMandate.objects.filter(user=user, principal=principal)
+        .valid_on(on)
+        .select_related("principal")
+        .order_by("annual_limit")
+    ):
+        if mandate_rules.mandate_covers(
+            mandate.as_rule(), principal_id=principal.pk, on=on, annual_amount=annual
+        ):
+            return mandate
+    return None
 
 
 def mandate_principal_ids(user: User, *, on: Any) -> set[int]:
@@ -273,15 +298,19 @@ def agreement_sign(
     signed_ids = list(
         locked.signatures.filter(signing_round=current).values_list("principal_id", flat=True)
     )
+    annual = annual_amount(locked, principal, rule_set=rule_set)
     signing_rules.check_can_sign(
         principal_id=principal.pk,
         party_ids=agreement.principal_ids,
         mandates=_mandates(user),
-        annual_amount=annual_amount(locked, principal, rule_set=rule_set),
+        annual_amount=annual,
         on=on,
         signed_principal_ids=signed_ids,
         order=_order(locked),
     )
+    mandate = _mandate_used(user, principal, on=on, annual=annual)
+    with translation.override(settings.LANGUAGE_CODE):
+        mandate_said = mandate_text(mandate) if mandate is not None else ""
     revisions = locked.documents.order_by("-revision")
     last = revisions.filter(signing_round=current).first()
     if last is None:
@@ -296,10 +325,11 @@ def agreement_sign(
         )
     sequence = len(signed_ids) + 1
     role = _role_of(user, principal)
-    local = timezone.localtime(now)
+    name = user.get_full_name() or user.email
     stamp = (
-        f"Signerat för {principal.name}\n{user.get_full_name() or user.email}\n{role}\n"
-        f"{local:%Y-%m-%d %H:%M} (lösenord + engångskod)"
+        f"Signerat för {principal.name}\n{name}\n"
+        f"{user.title + ', ' if user.title else ''}ekonomiskt mandat\n"
+        f"{format_datetime(now)}\n(lösenord + engångskod)"
     )
     signed_pdf = sign_increment(
         bytes(last.pdf),
@@ -309,8 +339,8 @@ def agreement_sign(
         stamp_text=stamp,
         reason=(
             f"Överenskommelse om kostnadsansvar, version {locked.number}: godkänd för "
-            f"{principal.name} av {user.get_full_name() or user.email} ({role}); "
-            f"autentisering lösenord + TOTP {timezone.localtime(second_factor_at):%Y-%m-%d %H:%M}"
+            f"{principal.name} av {name} ({role}); {mandate_said}; "
+            f"autentisering lösenord + TOTP {format_datetime(second_factor_at)}"
         ),
         signer_name=user.get_full_name() or user.email,
     )
@@ -337,7 +367,13 @@ def agreement_sign(
         action=AuditAction.SIGN,
         user=user,
         obj=locked,
-        details={"principal": principal.pk, "sequence": sequence, "sha256": document.sha256},
+        details={
+            "principal": principal.pk,
+            "sequence": sequence,
+            "round": current,
+            "mandate": mandate_said,
+            "sha256": document.sha256,
+        },
     )
     if set(signed_ids + [principal.pk]) >= set(agreement.principal_ids):
         _complete(locked, document=document, now=now, rule_set=rule_set, user=user)

@@ -21,7 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from .backends import document_timestamper, signature_timestamper, trust_root
 
-STAMP_WIDTH, STAMP_HEIGHT = 240, 70
+STAMP_WIDTH, STAMP_HEIGHT = 240, 90
 STAMP_Y = 60
 
 T = TypeVar("T")
