@@ -426,17 +426,52 @@ class Panel:
     placement: Placement
     name: str
     is_acute: bool
-    steps: list[StepView]
+    steps: list[StepView]  # the way to the start (or to the settled acute split)
+    exam_steps: list[StepView]  # R-PLAC-4, alongside the way
     deadlines: list[DeadlineView]
     can_start: bool = False  # the move to active would succeed now
 
     @property
     def current(self) -> StepView | None:
-        return next((s for s in self.steps if not s.is_done), None)
+        return next((s for s in self.steps + self.exam_steps if not s.is_done), None)
 
     @property
     def all_done(self) -> bool:
+        """Every step of the way is done (the examinations are shown on their own)."""
         return all(s.is_done for s in self.steps)
+
+    @property
+    def has_open_step(self) -> bool:
+        return self.current is not None
+
+    @property
+    def groups(self) -> list[dict[str, Any]]:
+        """The lists the template shows: the way, then the examinations; a list whose steps
+        are all done is folded away."""
+        groups = []
+        if self.steps:
+            groups.append(
+                {
+                    "label": _("Steps to the settled cost split")
+                    if self.is_acute
+                    else _("Steps to the start of the placement"),
+                    "steps": self.steps,
+                    "folded": self.all_done,
+                    "done_text": _("Every step to the settled cost split is done.")
+                    if self.is_acute
+                    else _("Every step to the start of the placement is done."),
+                }
+            )
+        if self.exam_steps:
+            groups.append(
+                {
+                    "label": _("Health examinations"),
+                    "steps": self.exam_steps,
+                    "folded": all(s.is_done for s in self.exam_steps),
+                    "done_text": _("Both health examinations are requested and offered."),
+                }
+            )
+        return groups
 
 
 def _action_url(
@@ -631,7 +666,9 @@ def panels_for(
             and (r.placement_id == placement.pk or (sip is not None and r.sip_id == sip.pk))
         ]
         views = [_step_view(s, placement, sip=sip, version=version, perms=perms) for s in steps]
-        current = next((v for v in views if not v.is_done), None)
+        way = [v for v in views if v.step.kind != rules.StepKind.HEALTH_EXAM]
+        exams = [v for v in views if v.step.kind == rules.StepKind.HEALTH_EXAM]
+        current = next((v for v in way + exams if not v.is_done), None)
         if current is not None:
             current.is_current = True
         panels.append(
@@ -641,7 +678,8 @@ def panels_for(
                     placement, show_name=child_details_visible(user, placement.child)
                 ),
                 is_acute=placement.is_acute,
-                steps=views,
+                steps=way,
+                exam_steps=exams,
                 deadlines=deadline_views(
                     own_rows, today=today, perms=perms, placement_id=placement.pk
                 ),

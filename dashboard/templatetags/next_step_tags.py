@@ -57,9 +57,7 @@ def next_steps_for_child(context: Any, child: Any) -> dict[str, Any]:
     for placement in placements:
         placement.child = child  # already loaded: no query per placement
     panels = [
-        panel
-        for panel in next_steps.panels_for(placements, user=user)
-        if panel.steps and not panel.all_done
+        panel for panel in next_steps.panels_for(placements, user=user) if panel.has_open_step
     ]
     return {
         "scope": "child",
