@@ -66,15 +66,10 @@ HEADER_MAX_PX = 100
 # integration. An entry that no longer fails is reported as stale.
 REFLOW = "reflow (scrolls sideways)"
 KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
-    ("agreements:placement_statement", "320px", REFLOW): (
-        "the six-column cost statement is about 380 px wide even with app.css's compact phone "
-        "tables; templates/agreements/_statement_table.html: wrap the table in "
-        '<div class="table-responsive" tabindex="0" role="region" aria-label="..."> '
-        "(owner: agreements templates)"
-    ),
     ("sip:invitation_inbox", "320px", REFLOW): (
         "the five-column invitation table is about 335 px wide; templates/sip/"
-        "invitation_inbox.html: wrap it in a focusable .table-responsive region as above "
+        "invitation_inbox.html: wrap it in "
+        '<div class="table-responsive" tabindex="0" role="region" aria-label="..."> '
         "(owner: sip templates)"
     ),
 }
