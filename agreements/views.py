@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from core.audit import audit_record
-from core.formats import format_date
+from core.formats import XLSX_AMOUNT_FORMAT, format_date
 from core.forms import add_rule_error, date_param, id_param
 from core.formviews import ServiceFormMixin
 from core.models import AuditAction
@@ -401,6 +402,7 @@ class AgreementDetailView(PolicyObjectMixin, View):
                 "declines__user",
                 "cost_meeting__participant_rows__user",
                 "reviews",
+                "signatures__user",
             )
         )
         can_edit = visible(request.user, Agreement, CHANGE).filter(pk=agreement.pk).exists()
@@ -415,6 +417,11 @@ class AgreementDetailView(PolicyObjectMixin, View):
             and not any(v.status in ("draft", "awaiting_signatures") for v in versions),
             "signable": {
                 v.pk: signatures.signable_principals(request.user, v, on=timezone.localdate())
+                for v in versions
+                if v.status == "awaiting_signatures"
+            },
+            "signing_steps": {
+                v.pk: signatures.signing_steps(v)
                 for v in versions
                 if v.status == "awaiting_signatures"
             },
@@ -615,8 +622,14 @@ def _export(
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         for row in rows:
+            # Decimal commas without thousands separators: a spreadsheet reads them as numbers.
             writer.writerow(
-                [str(v).replace(".", ",") if not isinstance(v, str) else v for v in row]
+                [
+                    f"{v.quantize(Decimal('0.01')):f}".replace(".", ",")
+                    if isinstance(v, Decimal)
+                    else v
+                    for v in row
+                ]
             )
         response = HttpResponse(
             buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
@@ -628,9 +641,17 @@ def _export(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{result.year}-{result.month:02d}"
-    sheet.append([f"{names[0].name} – {names[1].name}"])
+    # The month as a date (shown ÅÅÅÅ-MM), the amounts as numbers with a number format, so
+    # that the sheet computes with them and shows Swedish separators (issue 12).
+    sheet.append([f"{names[0].name} – {names[1].name}", date(result.year, result.month, 1)])
+    sheet.cell(row=1, column=2).number_format = "yyyy-mm"
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row][3:]:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = XLSX_AMOUNT_FORMAT
+    for column, width in zip("ABCDEF", (34, 8, 8, 16, 18, 16), strict=True):
+        sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(
