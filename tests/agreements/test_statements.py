@@ -587,3 +587,44 @@ def test_the_pair_statement_page_makes_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.context["result"].rows) == 9
+
+
+# --- Swedish formats (issue 12) -------------------------------------------------------------------
+
+
+def test_the_pair_statement_page_shows_swedish_amounts_right_aligned(
+    client_for, gbg_caseworker, pair, goteborg, region
+):
+    html = client_for(gbg_caseworker).get(_pair_url(goteborg, region)).content.decode()
+
+    # 154 000,00 with a no-break space as thousands separator, in a right-aligned cell.
+    assert '<td class="text-end text-nowrap">154\u00a0000,00</td>' in html
+    assert "154000" not in html
+    assert "43\u00a0000,00\u00a0kr" in html  # the region owes the municipality
+
+
+def test_the_pair_statement_xlsx_has_amounts_as_numbers_with_the_amount_format(
+    client_for, gbg_caseworker, pair, goteborg, region
+):
+    from core.formats import XLSX_AMOUNT_FORMAT
+
+    response = client_for(gbg_caseworker).get(_pair_url(goteborg, region, "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+
+    month = sheet.cell(row=1, column=2)
+    assert month.is_date and month.value.date() == date(2026, 5, 1)
+    first = [sheet.cell(row=3, column=c) for c in (4, 5, 6)]
+    assert all(isinstance(c.value, int | float) for c in first)
+    assert [c.number_format for c in first] == [XLSX_AMOUNT_FORMAT] * 3
+    assert sheet.cell(row=3, column=1).value == pair[0].pk  # the placement number: a number
+
+
+def test_the_placement_statement_page_shows_swedish_amounts(client_for, gbg_caseworker, pair):
+    html = (
+        client_for(gbg_caseworker)
+        .get(reverse("agreements:placement_statement", args=[pair[0].pk]), {"month": "2026-05"})
+        .content.decode()
+    )
+
+    assert "93\u00a0000,00" in html
+    assert 'class="table-responsive"' in html
