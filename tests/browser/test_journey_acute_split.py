@@ -189,8 +189,14 @@ def _acute_placement_signed_weeks_after_the_meeting(dates: Dates, dev_pki) -> Ag
 
 
 def _kr(amount: Decimal) -> str:
-    """As the Swedish page shows it: a decimal comma."""
-    return f"{amount:.2f}".replace(".", ",")
+    """As the Swedish page shows it (issue 12): a no-break space between thousands and a
+    decimal comma, ``30 000,00``."""
+    whole, fraction = f"{amount:.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return "\u00a0".join([whole, *groups]) + "," + fraction
 
 
 def test_the_acute_statement_splits_from_the_cost_meeting_day_not_the_signing(
