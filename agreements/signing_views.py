@@ -357,21 +357,22 @@ class VerifyView(View):
         return render(request, "agreements/verify.html", context)
 
 
-class StepUpView(View):
+class StepUpView(ServiceFormMixin, FormView):
     """Confirm the second factor; valid for signing during five minutes."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "agreements/step_up.html", {"form": StepUpForm()})
+    template_name = "agreements/step_up.html"
+    success_message = gettext_lazy("Second factor confirmed for five minutes.")
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = StepUpForm(request.POST)
-        if form.is_valid():
-            if verify_token(request.user, form.cleaned_data["token"]):
-                request.session[SESSION_STEP_UP] = timezone.now().isoformat()
-                messages.success(request, _("Second factor confirmed for five minutes."))
-                return redirect_to_next(request, "start")
+    def get_form_class(self) -> type[forms.Form]:
+        return StepUpForm
+
+    def perform(self, form: forms.Form) -> Any:
+        if not verify_token(self.request.user, form.cleaned_data["token"]):
             form.add_error("token", _("The one-time code is not valid. Try the next code."))
-        return render(request, "agreements/step_up.html", {"form": form})
+            return self.form_invalid(form)
+        self.request.session[SESSION_STEP_UP] = timezone.now().isoformat()
+        messages.success(self.request, self.get_success_message())
+        return redirect_to_next(self.request, "start")
 
 
 class StepUpForm(forms.Form):

@@ -1156,3 +1156,61 @@ def test_r_cost_1_the_line_kinds_of_the_model_are_the_domains():
     from domain.agreements import InterventionKind
 
     assert set(AgreementLine.Kind.values) == {k.value for k in InterventionKind}
+
+
+# --- every independent error of one submission at once (issue 12) ---------------------------------
+
+
+def test_the_draft_save_reports_the_split_and_a_line_together(
+    placement, cost_meeting, gbg_caseworker, goteborg, region
+):
+    from domain.errors import violations_of
+
+    with pytest.raises(RuleViolation) as raised:
+        services.agreement_draft_save(
+            user=gbg_caseworker,
+            placement=placement,
+            data=version_data(cost_meeting, split_method="percent", region_percent=Decimal("150")),
+            lines=[
+                services.LineData(
+                    description="Neuropsykiatrisk utredning",
+                    responsible_principal=goteborg,  # health care put on the municipality
+                    kind="health_care",
+                ),
+            ],
+        )
+
+    found = violations_of(raised.value)
+    assert [(v.rule, v.field) for v in found] == [
+        ("R-COST-2", "region_percent"),
+        ("R-COST-1", "deviation_reason"),
+    ]
+    assert isinstance(found[1], services.LineRuleViolation) and found[1].index == 0
+    assert not AgreementVersion.objects.exists()
+
+
+def test_the_cost_meeting_reports_the_time_and_the_family_together(
+    placement, sip_meeting, gbg_caseworker, gbg_signatory, bup_signatory, mother
+):
+    from domain.errors import violations_of
+
+    with pytest.raises(RuleViolation) as raised:
+        services.cost_meeting_create(
+            user=gbg_caseworker,
+            placement=placement,
+            sip_meeting=sip_meeting,
+            started_at=at(HELD_ON, 9),  # before the SIP meeting ended (09:45)
+            ended_at=at(HELD_ON, 8),  # and before it started
+            place="",
+            participants=[
+                *staff(gbg_signatory, bup_signatory),
+                services.ParticipantChoice(kind="guardian"),
+            ],
+        )
+
+    assert [(v.rule, v.field) for v in violations_of(raised.value)] == [
+        ("R-MEET-1", "started_at"),
+        ("R-MEET-1", "ended_at"),
+        ("R-MEET-2", "participants"),
+    ]
+    assert not CostMeeting.objects.exists()
