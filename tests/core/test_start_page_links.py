@@ -144,7 +144,12 @@ def test_each_role_gets_its_own_links(client, email, names):
         assert reverse("placements:child_create") not in links
 
 
-def _agreements_to_sign() -> set[str]:
+def _versions_to_sign() -> set[str]:
+    waiting = AgreementVersion.objects.filter(status="awaiting_signatures")
+    return {reverse("agreements:version_sign", args=[v.pk]) for v in waiting}
+
+
+def _agreements_awaiting() -> set[str]:
     waiting = AgreementVersion.objects.filter(status="awaiting_signatures")
     return {reverse("agreements:agreement_detail", args=[v.agreement_id]) for v in waiting}
 
@@ -152,14 +157,15 @@ def _agreements_to_sign() -> set[str]:
 @pytest.mark.usefixtures("demo")
 def test_the_municipal_signatory_finds_the_agreements_to_sign(client, settings):
     """The demo sends two agreements for signature; the placing municipality signs first, so
-    Göteborg's signatory finds both under "To sign", and each link opens the agreement."""
+    Göteborg's signatory finds both under "Awaiting your signature", each link opening the
+    signing page."""
     settings.SIGNING_ORDER = "placing_first"
-    expected = _agreements_to_sign()
+    expected = _versions_to_sign()
 
     html = _start_page(client, "signatur.goteborg@demo.example")
 
     assert len(expected) == 2
-    assert 'id="sign-heading"' in html
+    assert 'id="awaited-heading"' in html
     assert expected <= set(_internal_links(html))
     for href in expected:
         assert client.get(href).status_code == 200
@@ -167,16 +173,17 @@ def test_the_municipal_signatory_finds_the_agreements_to_sign(client, settings):
 
 @pytest.mark.usefixtures("demo")
 def test_the_region_signatory_waits_for_the_municipality_then_can_open_them(client, settings):
-    """With the placing municipality first, the region's signatory has nothing to sign yet;
-    in any order, both agreements are on its start page too."""
-    expected = _agreements_to_sign()
-
+    """With the placing municipality first, the region's signatory has nothing to sign yet and
+    is told it awaits the municipality (links to the agreements, none to a signing page); in
+    any order, both signing pages are on its start page."""
     settings.SIGNING_ORDER = "placing_first"
     html = _start_page(client, "signatur.bup@demo.example")
-    assert 'id="sign-heading"' not in html
-    assert not expected & set(_internal_links(html))
+    links = set(_internal_links(html))
+    assert not _versions_to_sign() & links
+    assert _agreements_awaiting() <= links
+    assert html.count("väntar på underskrift av Göteborg") == 2
 
     settings.SIGNING_ORDER = "any"
     links = _internal_links(_start_page(client, "signatur.bup@demo.example"))
-    assert expected <= set(links)
+    assert _versions_to_sign() <= set(links)
     assert not _dead_links(client, links)
