@@ -516,14 +516,23 @@ CASES = [
     ),
     # --- dashboard --------------------------------------------------------------------------
     Case(
-        "dashboard filter",
+        "dashboard",
         "manager",
         lambda w: reverse("dashboard:overview"),
+        lambda w: {"format": choice(["csv", ""]), "page": st.one_of(TEXT, ids(1, 2))},
+        method="get",
+    ),
+    Case(
+        "deadline drill-down filter",
+        "manager",
+        lambda w: reverse("dashboard:deadline_list"),
         lambda w: {
             "unit": ids(w.gbg_social, w.mdl_social),
-            "responsible": ids(w.caseworker, w.mdl_caseworker),
+            "responsible": st.one_of(ids(w.caseworker, w.mdl_caseworker), st.just("none")),
             "kind": choice([k.value for k in KIND_LABELS]),
-            "status": choice(["overdue", "due_soon", ""]),
+            "status": choice(
+                ["overdue", "due_soon", "unmet", "all", "open", "met_on_time", "met_late", ""]
+            ),
             "sort": choice(["due_on", "-due_on", "kind", "unit"]),
             "format": choice(["csv", ""]),
             "page": st.one_of(TEXT, ids(1, 2)),
