@@ -34,11 +34,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditAction, AuditEvent
-from core.policy import VIEW, actor_for
+from core.policy import actor_for
 from domain.identity import mask_identity_number
 from organisations.models import Membership, Role, Unit, User
 from placements.models import Child, Placement
-from placements.policy import CASE_ROLES, children_q, own_children_q
+from placements.policy import visible_child_names
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 REVIEWER_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
@@ -197,22 +197,9 @@ def masked_identifier(event: AuditEvent) -> str:
 
 
 def child_names(user: Any, child_ids: Iterable[int]) -> dict[int, str]:
-    """The names of the children (of ``child_ids``) this user may see under the existing
-    rules: the child is visible to them (``placements.policy``) and, for a child with protected
-    identity, they belong to its responsible unit or a unit that placed it (as
-    ``child_details_visible``). Any other child is shown by its masked number. One query."""
-    ids = {pk for pk in child_ids if pk is not None}
-    actor = actor_for(user)
-    if not ids or not actor.grants:
-        return {}
-    details = Q(protected_identity=False) | own_children_q(actor.unit_ids(*CASE_ROLES))
-    rows = (
-        Child.objects.filter(pk__in=ids)
-        .filter(children_q(actor, VIEW))
-        .filter(details)
-        .values_list("pk", "first_name", "last_name")
-    )
-    return {pk: f"{first} {last}" for pk, first, last in rows}
+    """The names of these children the user may see (``placements.policy``); any other child
+    is shown by its masked number. One query."""
+    return visible_child_names(user, child_ids)
 
 
 def object_type_label(object_type: str) -> str:

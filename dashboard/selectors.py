@@ -12,11 +12,10 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from core.policy import VIEW, actor_for, visible
+from core.policy import actor_for, visible
 from domain.deadlines import DeadlineKind, add_months
 from organisations.models import Role
-from placements.models import Child
-from placements.policy import CASE_ROLES, children_q, own_children_q
+from placements.policy import visible_child_names
 
 from .models import KIND_LABELS, STATUS_LABELS, Deadline
 
@@ -153,14 +152,7 @@ def child_names(user: Any, children: Iterable[Any]) -> dict[int, str]:
     names = {c.pk: c.full_name for c in children if not c.protected_identity}
     protected = [c.pk for c in children if c.protected_identity]
     if protected:
-        actor = actor_for(user)
-        rows = (
-            Child.objects.filter(pk__in=protected)
-            .filter(children_q(actor, VIEW))
-            .filter(own_children_q(actor.unit_ids(*CASE_ROLES)))
-            .values_list("pk", "first_name", "last_name")
-        )
-        names.update({pk: f"{first} {last}" for pk, first, last in rows})
+        names.update(visible_child_names(user, protected))
     return names
 
 

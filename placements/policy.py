@@ -108,3 +108,22 @@ def child_details_visible(user: Any, child: Child) -> bool:
 
 def visible_children(user: Any, action: str = VIEW) -> QuerySet[Child]:
     return _child_scope(actor_for(user), action)
+
+
+def visible_child_names(user: Any, child_ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of the children (of ``child_ids``) this user may see: the child is visible
+    to them and, with protected identity, they belong to its responsible unit or a unit that
+    placed it (as ``child_details_visible``). Others are absent: callers show the masked
+    number or "protected identity". One query."""
+    ids = {pk for pk in child_ids if pk is not None}
+    actor = actor_for(user)
+    if not ids or not actor.grants:
+        return {}
+    details = Q(protected_identity=False) | own_children_q(actor.unit_ids(*CASE_ROLES))
+    rows = (
+        Child.objects.filter(pk__in=ids)
+        .filter(children_q(actor, VIEW))
+        .filter(details)
+        .values_list("pk", "first_name", "last_name")
+    )
+    return {pk: f"{first} {last}" for pk, first, last in rows}
