@@ -25,6 +25,7 @@ too, so the list only shrinks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -316,8 +317,23 @@ def _check_print(page: Any, role: str, target: Page, failures: Failures) -> None
             ]
             if shown:
                 failures.add(role, target, "print", f"print shows {what}", "; ".join(shown[:3]))
-        if not page.locator("main h1").first.is_visible():
+        h1 = page.locator("main h1").first
+        meta = page.locator("main .print-meta")
+        if not h1.is_visible():
             failures.add(role, target, "print", "print hides the h1", "")
+        elif meta.count() != 1 or not meta.is_visible():
+            failures.add(role, target, "print", "print has no date line", "")
+        elif not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", meta.inner_text()):
+            failures.add(role, target, "print", "print date line", meta.inner_text())
+        elif meta.bounding_box()["y"] > h1.bounding_box()["y"]:
+            failures.add(role, target, "print", "print date line", "below the h1")
+        colours = page.evaluate(
+            """[...document.querySelectorAll('main h1, main p, main td, main th, main a')]
+                .map((e) => getComputedStyle(e).color)
+                .filter((c) => c !== 'rgb(0, 0, 0)')"""
+        )
+        if colours:
+            failures.add(role, target, "print", "print not black", ", ".join(set(colours)))
     finally:
         page.emulate_media(media="screen")
 
