@@ -3,12 +3,11 @@ administrators, filtered, paginated, exported as CSV. Reading the log is itself 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views import View
 from core.audit import audit_record
 from core.models import AuditAction, AuditEvent
 from core.policy import deny
+from core.streaming import csv_response
 
 from . import logreview
 from .logreview_forms import LogReviewFilterForm
@@ -97,13 +97,6 @@ class LogReviewView(View):
         )
 
 
-class _Echo:
-    """csv.writer writes to this and gets the line back (the pattern of Django's docs)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_headers() -> list[str]:
     return [
         _("Time (Swedish time)"),
@@ -122,40 +115,26 @@ def csv_headers() -> list[str]:
     ]
 
 
-def _cell(value: Any) -> str:
-    """Text as Excel should show it: a leading =, +, - or @ would start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_lines(events: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+def _csv_rows(events: Any) -> Iterator[list[Any]]:
     yes = _("yes")
-    # The byte order mark makes Excel read the file as UTF-8 (å, ä, ö).
-    yield "\ufeff" + writer.writerow(csv_headers())
     for e in events.iterator(chunk_size=500):
         user = e.user
         unit = e.unit
-        yield writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    timezone.localtime(e.at, logreview.STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S"),
-                    user.get_full_name() if user else "",
-                    user.email if user else "",
-                    unit.name if unit else "",
-                    unit.principal.name if unit else "",
-                    e.get_action_display(),
-                    logreview.object_type_label(e.object_type),
-                    e.object_id,
-                    e.child_id or "",
-                    logreview.masked_identifier(e),
-                    yes if e.child_protected else "",
-                    logreview.page_path(e),
-                    logreview.safe_details(e),
-                )
-            ]
-        )
+        yield [
+            timezone.localtime(e.at, logreview.STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S"),
+            user.get_full_name() if user else "",
+            user.email if user else "",
+            unit.name if unit else "",
+            unit.principal.name if unit else "",
+            e.get_action_display(),
+            logreview.object_type_label(e.object_type),
+            e.object_id,
+            e.child_id or "",
+            logreview.masked_identifier(e),
+            yes if e.child_protected else "",
+            logreview.page_path(e),
+            logreview.safe_details(e),
+        ]
 
 
 class LogReviewExportView(View):
@@ -174,7 +153,9 @@ class LogReviewExportView(View):
             details={"page": "log review", "filters": form.for_audit(), "format": "csv"},
         )
         events = logreview.filtered_events(principal_ids, **form.filters())
-        response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime(timezone.now(), logreview.STOCKHOLM).strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="loggkontroll-{stamp}.csv"'
-        return response
+        return csv_response(
+            [str(h) for h in csv_headers()],
+            _csv_rows(events),
+            filename=f"loggkontroll-{stamp}.csv",
+        )

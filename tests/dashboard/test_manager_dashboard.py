@@ -159,7 +159,7 @@ def test_another_organisations_manager_gets_an_empty_list_for_a_forged_unit_or_p
         assert response.context["form"].errors
         assert family.name not in response.content.decode()
     csv = client.get(LIST, {"unit": family.pk, "format": "csv"})
-    assert csv.content.decode("utf-8-sig").count("\n") == 1  # the header only
+    assert csv.getvalue().decode("utf-8-sig").count("\n") == 1  # the header only
 
 
 def test_another_organisations_manager_counts_only_their_own(
@@ -179,7 +179,7 @@ def test_the_csv_keeps_its_old_address(client_for, gbg_manager, fixture_rows):
     response = client_for(gbg_manager).get(OVERVIEW, {"format": "csv", "status": "overdue"})
 
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode("utf-8-sig").count("\n") == 1 + 4
+    assert response.getvalue().decode("utf-8-sig").count("\n") == 1 + 4
 
 
 def test_the_trends_name_year_and_month(client_for, gbg_manager, fixture_rows):

@@ -1,0 +1,45 @@
+"""Issue 13: exports stream from a cursor; every cell is safe to open in Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import StreamingHttpResponse
+
+from core.streaming import cell, csv_response
+
+
+def test_cells_that_would_start_a_formula_get_an_apostrophe():
+    assert [cell(v) for v in ("=1+1", "+46", "-3", "@SUM", "Göteborg", None, 12)] == [
+        "'=1+1",
+        "'+46",
+        "'-3",
+        "'@SUM",
+        "Göteborg",
+        "",
+        "12",
+    ]
+
+
+def test_csv_response_streams_rows_as_they_come_with_a_bom_and_semicolons():
+    produced: list[int] = []
+
+    def rows():
+        for i in range(3):
+            produced.append(i)
+            yield [i, f"rad {i}", "=x"]
+
+    response = csv_response(["Nr", "Text", "Formel"], rows(), filename="x.csv")
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert produced == []  # nothing is built before the response is read
+    body = response.getvalue()
+    assert body.startswith("\ufeff".encode())
+    assert list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")) == [
+        ["Nr", "Text", "Formel"],
+        ["0", "rad 0", "'=x"],
+        ["1", "rad 1", "'=x"],
+        ["2", "rad 2", "'=x"],
+    ]
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
