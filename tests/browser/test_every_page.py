@@ -66,14 +66,7 @@ HEADER_MAX_PX = 100
 # "print"/"any", rule) -> "reason; owner template". The main engineer empties this list at
 # integration. An entry that no longer fails is reported as stale.
 REFLOW = "reflow (scrolls sideways)"
-KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
-    ("sip:invitation_inbox", "320px", REFLOW): (
-        "the five-column invitation table is about 335 px wide; templates/sip/"
-        "invitation_inbox.html: wrap it in "
-        '<div class="table-responsive" tabindex="0" role="region" aria-label="..."> '
-        "(owner: sip templates)"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
 
 # Patterns that are no page to look at: downloads and feeds, and actions that only take POST.
 # (The admin has its own layout and is not visited either.)
