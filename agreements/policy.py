@@ -93,7 +93,8 @@ def _timeline(child: Any, user: Any) -> list[TimelineEntry]:
     for version in (
         visible(user, AgreementVersion)
         .filter(agreement__placement__child=child)
-        .select_related("agreement")
+        # str(agreement) names the placement: load it with the version (issue 13).
+        .select_related("agreement__placement")
     ):
         entries.append(
             TimelineEntry(
