@@ -39,7 +39,7 @@ def format_amount(value: Any, *, decimals: int = 2, unit: str = "") -> str:
     number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "−" if number < 0 else ""  # a real minus sign, as Swedish typography has it
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
