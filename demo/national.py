@@ -292,6 +292,7 @@ class NationalBuilder:
         self, *, scale: float, seed: int, today: date, log: Callable[[str], None] | None = None
     ) -> None:
         self.scale = scale
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         self.today = today
         self.log = log or (lambda message: None)
@@ -567,8 +568,13 @@ class NationalBuilder:
     def plan_cases(self) -> None:
         for m in self.municipalities:
             for i in range(m.children):
-                long_history = m.principal.name == "Göteborg" and i == 0
-                self.cases.append(self.plan_case(m, long_history=long_history))
+                if m.principal.name == "Göteborg" and i == 0:
+                    # The same long history at every scale: a random stream of its own.
+                    shared, self.rng = self.rng, random.Random(self.seed)  # noqa: S311
+                    self.cases.append(self.plan_case(m, long_history=True))
+                    self.rng = shared
+                else:
+                    self.cases.append(self.plan_case(m, long_history=False))
         self.step(f"planned {len(self.cases)} cases")
 
     def plan_case(self, m: Municipality, *, long_history: bool) -> Case:
