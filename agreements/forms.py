@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import format_percent
 from core.forms import (
     FORMSET_LIMITS,
     AmountField,
@@ -119,6 +120,10 @@ class AgreementVersionForm(ModelForm):
         self.fields["cost_meeting"].queryset = cost_meetings
         self.fields["split_method"].choices = AgreementVersion.SplitMethod.choices
         self.fields["cost_meeting"].empty_label = None  # offered only when there is one
+        instance = self.instance
+        if instance.pk and instance.region_percent is not None:
+            # "25", not the stored "25,000" (issue 12).
+            self.initial["region_percent"] = format_percent(instance.region_percent, unit=False)
         if "effective_from" in self.fields:
             self.fields["effective_from"].label = _("The agreement applies from")
         if not is_acute or not first_version:

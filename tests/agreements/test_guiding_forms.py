@@ -123,3 +123,28 @@ def test_the_dates_say_which_date(client_for, gbg_caseworker, placement, sip_mee
     form = response.context["form"]
     assert str(form.fields["started_at"].label) == "Mötet började"
     assert str(form.fields["ended_at"].label) == "Mötet slutade"
+
+
+def test_editing_a_draft_shows_the_percent_without_trailing_zeros(
+    client_for, gbg_caseworker, placement, cost_meeting, goteborg, region
+):
+    from decimal import Decimal
+
+    from agreements import services
+    from tests.agreements.conftest import lines_for, version_data
+
+    draft = services.agreement_draft_save(
+        user=gbg_caseworker,
+        placement=placement,
+        data=version_data(cost_meeting, split_method="percent", region_percent=Decimal("25.000")),
+        lines=lines_for(goteborg, region),
+    )
+
+    html = (
+        client_for(gbg_caseworker)
+        .get(reverse("agreements:version_edit", args=[draft.pk]))
+        .content.decode()
+    )
+
+    assert re.search(r'name="region_percent"[^>]*value="25"', html)
+    assert "25,000" not in html
