@@ -2,7 +2,6 @@
 provider, matching the expressions Django writes for ``icontains`` (UPPER(col::text) LIKE …)
 and ``contains``; and the reserve number's case-insensitive equality. PostgreSQL only."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 from core.migration_ops import PostgreSQLOnlySQL
@@ -19,7 +18,8 @@ class Migration(migrations.Migration):
     dependencies = [("placements", "0004_placement_follow_up_and_end_plan")]
 
     operations = [
-        TrigramExtension(),
+        # The extension stays when the migration is reversed (other schemas may use it).
+        PostgreSQLOnlySQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         *[
             PostgreSQLOnlySQL(
                 f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression})",
