@@ -568,27 +568,31 @@ class NationalBuilder:
     def plan_cases(self) -> None:
         for m in self.municipalities:
             for i in range(m.children):
-                if m.principal.name == "Göteborg" and i == 0:
-                    # The same long history at every scale: a random stream of its own.
-                    shared, self.rng = self.rng, random.Random(self.seed)  # noqa: S311
-                    self.cases.append(self.plan_case(m, long_history=True))
+                if m.principal.name == "Göteborg" and i < 2:
+                    # The demo caseworker's first two children are the same at every scale
+                    # (a random stream of their own): one with a long history, one with
+                    # protected identity.
+                    shared, self.rng = self.rng, random.Random(self.seed + i)  # noqa: S311
+                    self.cases.append(self.plan_case(m, long_history=i == 0, protected=i == 1))
                     self.rng = shared
                 else:
-                    self.cases.append(self.plan_case(m, long_history=False))
+                    self.cases.append(self.plan_case(m))
         self.step(f"planned {len(self.cases)} cases")
 
-    def plan_case(self, m: Municipality, *, long_history: bool) -> Case:
+    def plan_case(
+        self, m: Municipality, *, long_history: bool = False, protected: bool | None = None
+    ) -> Case:
         rng, today = self.rng, self.today
         if long_history:
             # The child page with a long history: eight placements over six years.
             count, history_days, age_days = 8, 6 * 365, 16 * 365 + 100
-            caseworker = m.caseworkers[0]
         else:
             count = self.rng.choices((1, 2, 3), (72, 23, 5))[0]
             history_days = rng.randint(20, 3 * 365)
             age_days = history_days + rng.randint(60, 17 * 365)
-            caseworker = rng.choice(m.caseworkers)
-        protected = not long_history and self.chance(0.01)
+        caseworker = m.caseworkers[0] if protected is not None else rng.choice(m.caseworkers)
+        if protected is None:
+            protected = self.chance(0.01)
         birth = today - timedelta(days=age_days)
         last_name = "Lindqvist" if long_history else rng.choice(LAST_NAMES)
         child = Child(
