@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
@@ -22,6 +23,10 @@ from pyhanko_certvalidator import ValidationContext
 from .backends import document_timestamper, signature_timestamper, trust_root
 
 STAMP_WIDTH, STAMP_HEIGHT = 240, 90
+# Room reserved for each CMS signature (certificate chain, signature, timestamp token), in hex
+# digits as pyHanko counts it: 8 KiB of signature; ours are about 2.5 KiB, with a timestamp
+# token about 6. Without a reserve pyHanko signs twice, once only to measure (issue 13).
+SIGNATURE_RESERVE = 16_384
 STAMP_Y = 60
 
 T = TypeVar("T")
@@ -77,8 +82,17 @@ def sign_increment(
             box=(x1, STAMP_Y, x1 + STAMP_WIDTH, STAMP_Y + STAMP_HEIGHT),
         ),
     )
-    out = BytesIO()
-    run_blocking(lambda: pdf_signer.sign_pdf(writer, output=out))
+    try:
+        out = BytesIO()
+        run_blocking(
+            lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_RESERVE)
+        )
+    except SigningError:
+        # A signature larger than the reserve (a long certificate chain, a large timestamp
+        # token): let pyHanko measure it with a trial signature, as it does by default.
+        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+        out = BytesIO()
+        run_blocking(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
