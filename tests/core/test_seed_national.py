@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion, CostMeeting
-from benchmarks.pages import key_pages
+from benchmarks.pages import SEARCHED_NAME, key_pages
 from dashboard.models import Deadline
 from dashboard.sync import rebuild_all
 from domain.identity import birth_date_of, normalise_identity_number
@@ -146,7 +146,10 @@ def _shows_data(name: str, response, body: bytes) -> bool:
         return body.count(b"\n") > 1
     if name == "iCal feed":
         return b"BEGIN:VEVENT" in body
-    return b"Lindqvist" in body if "search" in name else True
+    if name == "Manager dashboard":
+        return True
+    # The demo caseworker's child with the long history, the same at every size.
+    return SEARCHED_NAME.encode() in body
 
 
 def _page_queries() -> dict[str, int]:
