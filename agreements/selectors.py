@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -114,47 +115,87 @@ class PairRow:
 class PairStatement:
     year: int
     month: int
-    rows: list[PairRow]
+    rows: list[PairRow]  # the rows asked for (one page); the sums are over all ``count``
     total: Decimal
     region_part: Decimal
     municipality_part: Decimal
     region_owes_municipality: Decimal
     municipality_owes_region: Decimal
     net: Decimal
+    count: int = 0
+    first_index: int = 0
 
 
-def pair_statement(*, agreements: QuerySet[Agreement], year: int, month: int) -> PairStatement:
-    """What each principal owes the other for a month across all their placements."""
-    rows = []
-    # A bounded number of queries however many placements the pair shares: the versions of
-    # every agreement come in one prefetch.
-    for agreement in (
+def pair_rows(*, agreements: QuerySet[Agreement], year: int, month: int) -> Iterator[PairRow]:
+    """The pair's rows for a month, one placement at a time from a database cursor (issue 13):
+    the versions come with each chunk of agreements, so the queries grow with the number of
+    chunks of 500, and the memory stays flat however many placements the pair shares."""
+    agreements = (
         agreements.select_related(
             "placement__child__home_municipality__region", "placement__placing_principal"
         )
         .prefetch_related("versions")
         .order_by("placement__pk")
-    ):
+    )
+    for agreement in agreements.iterator(chunk_size=500):
         statement = placement_statement(placement=agreement.placement, year=year, month=month)
         if statement is not None:
-            rows.append(PairRow(placement=agreement.placement, statement=statement))
-    balance = pair_balance(
-        (
-            "region" if row.placement.placing_principal.kind == "region" else "municipality",
-            row.statement,
-        )
-        for row in rows
-    )
+            yield PairRow(placement=agreement.placement, statement=statement)
+
+
+class PairTotals:
+    """The sums and what each principal owes the other, added up row by row (the balance of
+    each row by the domain's ``pair_balance``, R-COST-3)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = self.region_part = self.municipality_part = Decimal(0)
+        self.region_owes = self.municipality_owes = Decimal(0)
+
+    @property
+    def net(self) -> Decimal:
+        return self.region_owes - self.municipality_owes
+
+    def add(self, row: PairRow) -> PairRow:
+        self.count += 1
+        self.total += row.statement.total
+        self.region_part += row.statement.region
+        self.municipality_part += row.statement.municipality
+        placing = "region" if row.placement.placing_principal.kind == "region" else "municipality"
+        balance = pair_balance([(placing, row.statement)])
+        self.region_owes += balance.region_owes_municipality
+        self.municipality_owes += balance.municipality_owes_region
+        return row
+
+
+def pair_statement(
+    *,
+    agreements: QuerySet[Agreement],
+    year: int,
+    month: int,
+    start: int = 0,
+    stop: int | None = None,
+) -> PairStatement:
+    """What each principal owes the other for a month across all their placements; keeps the
+    rows ``start:stop`` (a page) and sums them all."""
+    totals = PairTotals()
+    kept = []
+    for index, row in enumerate(pair_rows(agreements=agreements, year=year, month=month)):
+        totals.add(row)
+        if index >= start and (stop is None or index < stop):
+            kept.append(row)
     return PairStatement(
         year=year,
         month=month,
-        rows=rows,
-        total=sum((r.statement.total for r in rows), Decimal(0)),
-        region_part=sum((r.statement.region for r in rows), Decimal(0)),
-        municipality_part=sum((r.statement.municipality for r in rows), Decimal(0)),
-        region_owes_municipality=balance.region_owes_municipality,
-        municipality_owes_region=balance.municipality_owes_region,
-        net=balance.net,
+        rows=kept,
+        total=totals.total,
+        region_part=totals.region_part,
+        municipality_part=totals.municipality_part,
+        region_owes_municipality=totals.region_owes,
+        municipality_owes_region=totals.municipality_owes,
+        net=totals.net,
+        count=totals.count,
+        first_index=start,
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import tempfile
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,11 +25,13 @@ from core.forms import add_rule_error, date_param, id_param
 from core.formviews import ServiceFormMixin
 from core.models import AuditAction
 from core.policy import CHANGE, deny, visible
+from core.streaming import csv_response
 from core.viewmixins import PolicyObjectMixin
 from domain.errors import RuleViolation, RuleViolations, violations_of
 from organisations.models import FinancialMandate, Membership, Principal, User
 from placements.models import Placement
-from placements.policy import child_details_visible
+from placements.policy import child_details_visible, visible_child_names
+from placements.selectors import placement_name
 from sip.models import Invitation, Sip, SipMeeting
 
 from . import forms, selectors, services, signatures
@@ -549,13 +552,9 @@ class PairStatementView(View):
         context: dict[str, Any] = {"form": form, "result": None}
         if form.is_bound and form.is_valid():
             month = form.cleaned_data["month"]
-            result = selectors.pair_statement(
-                agreements=agreements.filter(
-                    municipality=form.cleaned_data["municipality"],
-                    region=form.cleaned_data["region"],
-                ),
-                year=month.year,
-                month=month.month,
+            pair = agreements.filter(
+                municipality=form.cleaned_data["municipality"],
+                region=form.cleaned_data["region"],
             )
             fmt = request.GET.get("format", "")
             names = (form.cleaned_data["municipality"], form.cleaned_data["region"])
@@ -570,8 +569,48 @@ class PairStatementView(View):
                         "pair": [p.pk for p in names],
                     },
                 )
-                return _export(result, names, fmt)
-            context.update(result=result, municipality=names[0], region=names[1])
+                return _export(pair, month, names, fmt)
+            page_number = id_param(request.GET, "page") or 1
+            start = (max(page_number, 1) - 1) * PAIR_PAGE_SIZE
+            result = selectors.pair_statement(
+                agreements=pair,
+                year=month.year,
+                month=month.month,
+                start=start,
+                stop=start + PAIR_PAGE_SIZE,
+            )
+            if result.count and start >= result.count:  # past the last page: show the last
+                start = (result.count - 1) // PAIR_PAGE_SIZE * PAIR_PAGE_SIZE
+                result = selectors.pair_statement(
+                    agreements=pair,
+                    year=month.year,
+                    month=month.month,
+                    start=start,
+                    stop=start + PAIR_PAGE_SIZE,
+                )
+            page = Paginator(range(result.count), PAIR_PAGE_SIZE).get_page(
+                start // PAIR_PAGE_SIZE + 1
+            )
+            query = request.GET.copy()
+            query.pop("page", None)
+            names_of = visible_child_names(
+                request.user, (row.placement.child_id for row in result.rows)
+            )
+            context.update(
+                result=result,
+                municipality=names[0],
+                region=names[1],
+                page_obj=page,
+                paginator=page.paginator,
+                is_paginated=page.paginator.num_pages > 1,
+                querystring=query.urlencode(),
+                row_names={
+                    row.placement.pk: placement_name(
+                        row.placement, show_name=row.placement.child_id in names_of
+                    )
+                    for row in result.rows
+                },
+            )
             audit_record(
                 action=AuditAction.VIEW,
                 request=request,
@@ -581,9 +620,11 @@ class PairStatementView(View):
         return render(request, "agreements/pair_statement.html", context)
 
 
-def _rows(result: selectors.PairStatement) -> list[list[Any]]:
-    """Rows without personal data: the placement number and the child's initials only."""
-    header = [
+PAIR_PAGE_SIZE = 100
+
+
+def _header() -> list[str]:
+    return [
         _("Placement"),
         _("Child"),
         _("Days"),
@@ -591,72 +632,74 @@ def _rows(result: selectors.PairStatement) -> list[list[Any]]:
         _("Municipality (SEK)"),
         _("Region (SEK)"),
     ]
-    rows: list[list[Any]] = [header]
-    for row in result.rows:
-        rows.append(
-            [
-                row.placement.pk,
-                row.placement.child.shareable_initials,
-                row.statement.days,
-                row.statement.total,
-                row.statement.municipality,
-                row.statement.region,
-            ]
-        )
-    rows.append([_("Sum"), "", "", result.total, result.municipality_part, result.region_part])
-    rows.append(
-        [_("Region owes the municipality"), "", "", result.region_owes_municipality, "", ""]
-    )
-    rows.append(
-        [_("Municipality owes the region"), "", "", result.municipality_owes_region, "", ""]
-    )
-    return rows
+
+
+def _export_rows(pair: Any, month: date) -> Iterator[list[Any]]:
+    """Rows without personal data (the placement number and the child's initials), streamed
+    one placement at a time, then the sums and what each principal owes the other."""
+    totals = selectors.PairTotals()
+    for row in selectors.pair_rows(agreements=pair, year=month.year, month=month.month):
+        totals.add(row)
+        yield [
+            row.placement.pk,
+            row.placement.child.shareable_initials,
+            row.statement.days,
+            row.statement.total,
+            row.statement.municipality,
+            row.statement.region,
+        ]
+    yield [_("Sum"), "", "", totals.total, totals.municipality_part, totals.region_part]
+    yield [_("Region owes the municipality"), "", "", totals.region_owes, "", ""]
+    yield [_("Municipality owes the region"), "", "", totals.municipality_owes, "", ""]
 
 
 def _export(
-    result: selectors.PairStatement, names: tuple[Principal, Principal], fmt: str
-) -> HttpResponse:
-    filename = f"kostnadsfordelning-{result.year}-{result.month:02d}"
-    rows = _rows(result)
+    pair: Any, month: date, names: tuple[Principal, Principal], fmt: str
+) -> HttpResponseBase:
+    filename = f"kostnadsfordelning-{month:%Y-%m}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        for row in rows:
-            # Decimal commas without thousands separators: a spreadsheet reads them as numbers.
-            writer.writerow(
-                [
+        # Decimal commas without thousands separators: a spreadsheet reads them as numbers.
+        def csv_rows() -> Iterator[list[Any]]:
+            for row in _export_rows(pair, month):
+                yield [
                     f"{v.quantize(Decimal('0.01')):f}".replace(".", ",")
                     if isinstance(v, Decimal)
                     else v
                     for v in row
                 ]
-            )
-        response = HttpResponse(
-            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{result.year}-{result.month:02d}"
-    # The month as a date (shown ÅÅÅÅ-MM), the amounts as numbers with a number format, so
-    # that the sheet computes with them and shows Swedish separators (issue 12).
-    sheet.append([f"{names[0].name} – {names[1].name}", date(result.year, result.month, 1)])
-    sheet.cell(row=1, column=2).number_format = "yyyy-mm"
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row][3:]:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = XLSX_AMOUNT_FORMAT
+        return csv_response(_header(), csv_rows(), filename=f"{filename}.csv")
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    # A write-only workbook keeps no rows in memory; it is written to a temporary file that
+    # is then streamed (issue 13).
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{month:%Y-%m}")
     for column, width in zip("ABCDEF", (34, 8, 8, 16, 18, 16), strict=True):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
+    # The month as a date (shown ÅÅÅÅ-MM), the amounts as numbers with a number format, so
+    # that the sheet computes with them and shows Swedish separators (issue 12).
+    month_cell = WriteOnlyCell(sheet, value=date(month.year, month.month, 1))
+    month_cell.number_format = "yyyy-mm"
+    sheet.append([f"{names[0].name} – {names[1].name}", month_cell])
+    sheet.append(_header())
+    for row in _export_rows(pair, month):
+        cells: list[Any] = []
+        for value in row:
+            if isinstance(value, Decimal):
+                amount_cell = WriteOnlyCell(sheet, value=value)
+                amount_cell.number_format = XLSX_AMOUNT_FORMAT
+                cells.append(amount_cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response

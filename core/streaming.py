@@ -4,10 +4,14 @@ memory a download needs does not grow with the number of rows."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.http import StreamingHttpResponse
+
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 
 
 class _Echo:
@@ -20,7 +24,11 @@ class _Echo:
 def cell(value: Any) -> str:
     """Text as Excel should show it: a leading =, +, - or @ would start a formula, so such a
     cell gets a leading apostrophe (OWASP's CSV injection advice)."""
+    if isinstance(value, int | float | Decimal):
+        return str(value)
     text = "" if value is None else str(value)
+    if NUMBER.fullmatch(text):  # a number (a negative amount too) is no formula
+        return text
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

@@ -240,14 +240,14 @@ def test_r_plac_3_an_acute_split_applies_from_the_cost_meeting_day_not_the_signi
         reverse("agreements:placement_statement", args=[acute.pk]), {"month": "2026-05"}
     )
     assert page.context["statement"] == statement
-    text = client.get(_pair_url(goteborg, region, "csv")).content.decode("utf-8-sig")
+    text = client.get(_pair_url(goteborg, region, "csv")).getvalue().decode("utf-8-sig")
     header, row, total, region_owes, _municipality_owes = list(
         csv.reader(io.StringIO(text), delimiter=";")
     )
     assert row[3:] == ["93000,00", "73000,00", "20000,00"]
     assert region_owes[3] == "20000,00"
     sheet = load_workbook(
-        io.BytesIO(client.get(_pair_url(goteborg, region, "xlsx")).content)
+        io.BytesIO(client.get(_pair_url(goteborg, region, "xlsx")).getvalue())
     ).active
     _title, _header, xrow, *_rest = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert [_amount(v) for v in xrow[3:]] == [
@@ -487,8 +487,9 @@ def test_the_pair_statement_as_csv(client_for, gbg_caseworker, pair, goteborg, r
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
+    body = response.getvalue()  # streamed (issue 13): read once
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, *placement_rows, total, region_owes, municipality_owes = rows
     assert len(header) == 6
@@ -517,13 +518,29 @@ def test_the_pair_statement_shows_no_initials_of_a_child_with_protected_identity
     client = client_for(gbg_caseworker)
 
     page = client.get(_pair_url(goteborg, region)).content.decode()
-    text = client.get(_pair_url(goteborg, region, "csv")).content.decode("utf-8-sig")
+    text = client.get(_pair_url(goteborg, region, "csv")).getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
 
     initials = [r[1] for r in rows[1:4]]
     assert initials == [pair[0].child.initials, "", pair[2].child.initials]
+    # The page names each placement by child and form (issue 12), never "1 (AA)"; the
+    # caseworker of the child's own unit may see the protected child's name.
     assert f"{pair[1].pk} ({protected.initials})" not in page
-    assert f"{pair[0].pk} ({pair[0].child.initials})" in page
+    assert f"{pair[0].child.full_name} – HVB" in page
+
+
+def test_the_pair_statement_hides_a_protected_name_from_the_other_principal(
+    client_for, bup_signatory, pair, goteborg, region
+):
+    """The region's signatory reads the statement; the protected child is not named to it."""
+    protected = pair[1].child
+    protected.protected_identity = True
+    protected.save(update_fields=["protected_identity"])
+
+    page = client_for(bup_signatory).get(_pair_url(goteborg, region)).content.decode()
+
+    assert protected.first_name not in page and protected.last_name not in page
+    assert "skyddade personuppgifter – HVB" in page
 
 
 def _amount(value) -> Decimal:
@@ -537,7 +554,7 @@ def test_the_pair_statement_as_xlsx(client_for, gbg_caseworker, pair, goteborg, 
 
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     title, header, *placement_rows, total, region_owes, municipality_owes = rows
     assert goteborg.name in title[0]
@@ -609,7 +626,7 @@ def test_the_pair_statement_xlsx_has_amounts_as_numbers_with_the_amount_format(
     from core.formats import XLSX_AMOUNT_FORMAT
 
     response = client_for(gbg_caseworker).get(_pair_url(goteborg, region, "xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
 
     month = sheet.cell(row=1, column=2)
     assert month.is_date and month.value.date() == date(2026, 5, 1)
@@ -628,3 +645,31 @@ def test_the_placement_statement_page_shows_swedish_amounts(client_for, gbg_case
 
     assert "93\u00a0000,00" in html
     assert 'class="table-responsive"' in html
+
+
+def test_the_pair_statement_page_shows_one_page_of_rows_and_sums_them_all(
+    client_for, gbg_caseworker, pair, goteborg, region, monkeypatch, django_assert_max_num_queries
+):
+    """Issue 13: the page renders one page of rows; the sums (hand-computed in ``pair``) and
+    what each principal owes cover every placement; past the last page shows the last."""
+    from agreements import views
+
+    monkeypatch.setattr(views, "PAIR_PAGE_SIZE", 2)
+    client = client_for(gbg_caseworker)
+
+    with django_assert_max_num_queries(25):
+        second = client.get(_pair_url(goteborg, region) + "&page=2")
+    beyond = client.get(_pair_url(goteborg, region) + "&page=99")
+
+    for response in (second, beyond):
+        result = response.context["result"]
+        assert [row.placement for row in result.rows] == [pair[2]]
+        assert (result.count, result.total, result.net) == (
+            3,
+            Decimal("154000.00"),
+            Decimal("21300.00"),
+        )
+        assert response.context["page_obj"].number == 2
+    html = second.content.decode()
+    assert "Summa för alla 3 placeringar" in html
+    assert "154\u00a0000,00" in html
