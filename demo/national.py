@@ -570,10 +570,10 @@ class NationalBuilder:
             for i in range(m.children):
                 if m.principal.name == "Göteborg" and i < 2:
                     # The demo caseworker's first two children are the same at every scale
-                    # (a random stream of their own): one with a long history, one with
-                    # protected identity.
+                    # (a random stream of their own): both with a long history (the oldest
+                    # deadlines of her lists), the second with protected identity.
                     shared, self.rng = self.rng, random.Random(self.seed + i)  # noqa: S311
-                    self.cases.append(self.plan_case(m, long_history=i == 0, protected=i == 1))
+                    self.cases.append(self.plan_case(m, long_history=True, protected=i == 1))
                     self.rng = shared
                 else:
                     self.cases.append(self.plan_case(m))
@@ -594,7 +594,7 @@ class NationalBuilder:
         if protected is None:
             protected = self.chance(0.01)
         birth = today - timedelta(days=age_days)
-        last_name = "Lindqvist" if long_history else rng.choice(LAST_NAMES)
+        last_name = "Lindqvist" if long_history and not protected else rng.choice(LAST_NAMES)
         child = Child(
             identity_number=self.personnummer(birth),
             first_name=rng.choice(FIRST_NAMES),
@@ -683,7 +683,7 @@ class NationalBuilder:
                         placement.care_contact_name = "Dr " + rng.choice(LAST_NAMES)
                         placement.care_contact_unit = case.municipality.bup
                         placement.care_contact_appointed_on = appointed
-                if self.chance(0.12):
+                if self.chance(0.07):
                     report = start - self.days(30, 150)
                     placement.investigation_report_on = report
                     placement.investigation_decided_on = report + self.days(3, 20)
@@ -701,7 +701,7 @@ class NationalBuilder:
         p, today, m = pc.placement, self.today, case.municipality
         assert p.actual_start is not None
         for kind, unit in (("physical_mental", m.primary_care), ("oral", m.dental)):
-            if kind == "oral" and not self.chance(0.3):
+            if kind == "oral" and not self.chance(0.2):
                 continue  # the oral examination is recorded for some placements
             initiated = min(p.actual_start + self.days(0, 7), today)
             exam = HealthExamination(placement=p, kind=kind, initiated_on=initiated, unit=unit)
@@ -715,12 +715,12 @@ class NationalBuilder:
             pc.exams.append(exam)
 
     def plan_follow_ups(self, case: Case, pc: PlacementCase) -> None:
-        """R-PLAC-7 (L24): joint follow-ups about every three months, for a fifth of the placements
+        """R-PLAC-7 (L24): joint follow-ups about every three months, for some of the placements
         that ran long enough to have one."""
         p, today = pc.placement, self.today
         assert p.actual_start is not None
         last = min(p.actual_end or today, today)
-        if (last - p.actual_start).days < 60 or not self.chance(0.2):
+        if (last - p.actual_start).days < 60 or not self.chance(0.12):
             return
         held = p.actual_start + self.days(20, 40)
         while held <= last and len(pc.follow_ups) < 3:
@@ -754,7 +754,7 @@ class NationalBuilder:
         )
         sc = SipCase(sip=sip)
         case.sip = sc
-        most = 12 if long_history else rng.choices((1, 2, 3, 4, 5, 6), (30, 28, 20, 12, 6, 4))[0]
+        most = 12 if long_history else rng.choices((1, 2, 3, 4, 5, 6), (25, 27, 21, 14, 8, 5))[0]
         day = noticed + self.days(5, 30)  # R-SIP-1: some later than three weeks
         last_end = case.placements[-1].placement.actual_end
         while len(sc.meetings) < most:
