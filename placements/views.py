@@ -20,12 +20,13 @@ from core.formviews import ServiceFormMixin
 from core.models import AuditAction
 from core.policy import CHANGE, actor_for, get_or_404, units_acted_for
 from core.viewmixins import AuditViewMixin, PolicyObjectMixin
+from domain import placements as rules
 from domain.deadlines import add_months
 from domain.errors import RuleViolation, violations_of
 from domain.identity import mask_identity_number
 from organisations.models import Membership, Role, Unit, User
 
-from . import forms, selectors, services
+from . import forms, hooks, selectors, services
 from .models import Child, HealthExamination, Placement, RelatedPerson
 from .policy import (
     EDIT_ROLES,
@@ -427,8 +428,24 @@ class PlacementTransitionView(ServiceFormMixin, PolicyObjectMixin, FormView):
             placement=self.object,
             target=self.target,
             target_label=Placement.Status(self.target).label,
+            blocked=self._blocked() if self.request.method == "GET" else [],
         )
         return context
+
+    def _blocked(self) -> list[str]:
+        """Why the start cannot succeed today (R-PLAC-2 and the other start rules, asked of the
+        domain as the service will ask it): then the page says so and offers no form."""
+        if self.target != Placement.Status.ACTIVE:
+            return []
+        try:
+            rules.check_move(
+                self.object.facts(agreement_signed=hooks.agreement_signed(self.object)),
+                rules.PlacementStatus.ACTIVE,
+                on=timezone.localdate(),
+            )
+        except RuleViolation as violation:
+            return [_(v.message) for v in violations_of(violation)]
+        return []
 
     def perform(self, form: forms.TransitionForm) -> Any:
         try:

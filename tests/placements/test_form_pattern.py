@@ -60,13 +60,34 @@ def test_placement_form_with_several_errors_shows_them_all_and_keeps_the_input(
 def test_status_form_names_the_date_it_asks_for(gbg_placement, gbg_caseworker, client_for):
     client = client_for(gbg_caseworker)
     start = client.get(
-        reverse("placements:placement_transition", args=[gbg_placement.pk, "active"])
+        reverse("placements:placement_transition", args=[gbg_placement.pk, "ended"])
     ).content.decode()
     cancel = client.get(
         reverse("placements:placement_transition", args=[gbg_placement.pk, "cancelled"])
     ).content.decode()
 
-    assert "Datum då placeringen började" in start and ">Datum<" not in start
+    assert "Datum då placeringen avslutades" in start and ">Datum<" not in start
     assert (
         "Datum då placeringen avbröts" in cancel and "Skäl till att placeringen avbryts" in cancel
     )
+
+
+def test_the_start_is_not_offered_as_a_form_while_it_cannot_succeed(
+    gbg_placement, gbg_caseworker, client_for
+):
+    """R-PLAC-2 asked on the way in: without a signed agreement a planned placement cannot
+    start, so the page says why and links back to the next step instead of a form that
+    would be refused after the date is entered (issue 12)."""
+    assert gbg_placement.status == Placement.Status.PLANNED and not gbg_placement.is_acute
+    html = (
+        client_for(gbg_caseworker)
+        .get(reverse("placements:placement_transition", args=[gbg_placement.pk, "active"]))
+        .content.decode()
+    )
+
+    assert "Placeringen kan inte påbörjas ännu" in html
+    assert (
+        'name="on"' not in html
+        and '<form method="post"' not in html.split("<main")[1].split("</main>")[0]
+    )
+    assert reverse("placements:placement_detail", args=[gbg_placement.pk]) in html
