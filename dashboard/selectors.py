@@ -80,6 +80,13 @@ def counts_by_kind(qs: QuerySet[Deadline]) -> list[CountRow]:
     ]
 
 
+def share_percent(on_time: int, counted: int) -> Decimal | None:
+    """The share met on time, in whole percent; none when nothing was counted."""
+    if not counted:
+        return None
+    return (Decimal(on_time) * 100 / counted).quantize(Decimal("1"))
+
+
 @dataclass(frozen=True)
 class MonthShare:
     month: date
@@ -88,9 +95,7 @@ class MonthShare:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.counted:
-            return None
-        return (Decimal(self.on_time) * 100 / self.counted).quantize(Decimal("1"))
+        return share_percent(self.on_time, self.counted)
 
 
 @dataclass(frozen=True)
@@ -185,9 +190,7 @@ class Figures:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.counted:
-            return None
-        return (Decimal(self.on_time) * 100 / self.counted).quantize(Decimal("1"))
+        return share_percent(self.on_time, self.counted)
 
 
 def _figure_aggregates(today: date) -> dict[str, Any]:
