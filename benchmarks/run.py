@@ -32,7 +32,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +47,31 @@ def _admin(sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
-def _setup_django(database: str) -> None:
+def _environment(database: str) -> None:
     os.environ["DATABASE_URL"] = f"{ADMIN_URL}/{database}"
     os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="bench-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")  # as settings_production
+
+
+def _setup_django() -> None:
     import django
 
     django.setup()
     from django.test.utils import override_settings
 
     override_settings(ROOT_URLCONF="benchmarks.urls").enable()
+
+
+def _manage(*args: str) -> tuple[float, str]:
+    """A management command in a process of its own (timed), so that this process's memory
+    is the serving worker's alone."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return time.perf_counter() - started, result.stdout
 
 
 def _body(response: Any) -> bytes:
@@ -70,13 +82,8 @@ def _body(response: Any) -> bytes:
 
 
 def _seed(scale: float) -> tuple[float, str]:
-    from django.core.management import call_command
-
-    out = StringIO()
-    call_command("migrate", verbosity=0)
-    migrated = time.perf_counter()
-    call_command("seed_national", "--scale", str(scale), stdout=out)
-    return time.perf_counter() - migrated, out.getvalue()
+    _manage("migrate", "--verbosity", "0")
+    return _manage("seed_national", "--scale", str(scale))
 
 
 def _clients(pages: list[Any]) -> dict[str | None, Any]:
@@ -239,12 +246,8 @@ def _pdf_benchmark(repeat: int) -> dict[str, list[float]] | None:
 
 
 def _rebuild_deadlines() -> tuple[float, str]:
-    from django.core.management import call_command
-
-    out = StringIO()
-    started = time.perf_counter()
-    call_command("rebuild_deadlines", stdout=out)
-    return time.perf_counter() - started, out.getvalue().strip()
+    seconds, output = _manage("rebuild_deadlines")
+    return seconds, output.strip()
 
 
 def _memory() -> tuple[float, float]:
@@ -301,8 +304,9 @@ def main() -> None:
     database = f"bench_{os.getpid()}"
     _admin(f'CREATE DATABASE "{database}"')
     try:
-        _setup_django(database)
+        _environment(database)
         seed_seconds, seed_output = _seed(args.scale)
+        _setup_django()
         if args.counts_only:
             from django.utils import timezone
 
@@ -313,11 +317,13 @@ def main() -> None:
             return
         print(f"Database {database}: seed_national --scale {args.scale} in {seed_seconds:.0f} s")
         print(f"  {_seed_counts(seed_output)}")
+        built = [x for x in seed_output.splitlines() if "built in" in x]
+        print(f"  {built[-1].strip() if built else ''}")
         small = _small_scale_counts(args.small_scale)
         pages, timings, counts = _pages_benchmark(args.rounds)
         pdf = _pdf_benchmark(repeat=10)
-        rebuild_seconds, rebuild_output = _rebuild_deadlines()
         now, peak = _memory()
+        rebuild_seconds, rebuild_output = _rebuild_deadlines()
         _report(
             args=args,
             seed_seconds=seed_seconds,
@@ -330,9 +336,10 @@ def main() -> None:
             memory=(now, peak),
         )
     finally:
-        from django.db import connections
+        if "django.db" in sys.modules:
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
         if args.keep and not args.counts_only:
             print(f"Kept the database {database}.")
         else:
@@ -382,7 +389,8 @@ def _report(
     print(f"seed_national: {seed_seconds:.0f} s")
     print(f"rebuild_deadlines: {rebuild[0]:.0f} s ({rebuild[1]})")
     print(
-        f"Worker memory after the run (this process, test client in-process): "
+        f"Worker memory after the pages and the PDFs (this process: the test client "
+        f"serves in-process; seeding and rebuild_deadlines ran in processes of their own): "
         f"RSS {memory[0]:.0f} MiB, peak {memory[1]:.0f} MiB"
     )
 
