@@ -59,6 +59,7 @@ def key_pages(*, today: date) -> list[Page]:
         Page("My deadlines", reverse("dashboard:my_deadlines"), CASEWORKER),
         Page("Pair statement, one month", f"{statement}?{pair}", REGION_SIGNATORY),
         Page("Pair statement CSV", f"{statement}?{pair}&format=csv", REGION_SIGNATORY),
+        Page("Pair statement XLSX", f"{statement}?{pair}&format=xlsx", REGION_SIGNATORY),
         Page("Dashboard CSV", f"{reverse('dashboard:deadline_list')}?format=csv", MANAGER),
         Page("iCal feed", reverse("dashboard:calendar_feed", args=[token.token]), None),
     ]
