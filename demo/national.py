@@ -7,9 +7,9 @@ deadlines. The demo's principals keep their names and logins (``seed_organisatio
 first); every other municipality gets a generated name ("Skåne kommun 07"). The organisations
 are always built in full; ``scale`` scales the cases (``--scale 0.01``: 300 children).
 
-Everything goes in with ``bulk_create`` in one transaction, so no per-object signal runs: the
-deadline table is built here from the same engine functions (``domain.deadlines``) and by the
-same rules as ``dashboard.sync``, in bulk (a test compares it with ``rebuild_all``). The data
+Everything goes in with ``bulk_create`` (COPY on PostgreSQL) in one transaction, so no
+per-object signal runs; the deadline table is then built by ``dashboard.sync.rebuild_all``,
+the chunked rebuild, so that one engine computes every deadline. The data
 obeys the rules a service would enforce: valid personnummer (about 1 % with protected
 identity), a placement's child and unit in the same municipality, a non-acute placement started
 only with a signed agreement (R-PLAC-2), an LVU minor's power of attorney before the start
@@ -36,7 +36,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.urls import reverse
 
 from agreements.models import (
     Agreement,
@@ -45,7 +44,6 @@ from agreements.models import (
     CostMeeting,
     CostMeetingParticipant,
 )
-from dashboard.models import Deadline
 from domain import agreements as agreement_rules
 from domain import deadlines as engine
 from domain import placements as placement_rules
@@ -1128,259 +1126,15 @@ class NationalBuilder:
         self.counts["meetings"] = self.counts["sip_meetings"] + self.counts["cost_meetings"]
         self.step("agreements")
 
-    # -- deadlines: dashboard.sync's rules over the objects in memory ---------------------------
+    # -- deadlines: the one engine, in bulk ------------------------------------------------
 
     def deadlines(self) -> None:
-        placement_url = _url_maker("placements:placement_detail")
-        agreement_url = _url_maker("agreements:agreement_detail")
-        sip_url = _url_maker("sip:sip_detail")
-        rows: list[Deadline] = []
-        for case in self.cases:
-            for pc in case.placements:
-                rows += placement_deadlines(case, pc, placement_url, agreement_url)
-            if case.sip is not None:
-                rows += sip_deadlines(case, sip_url)
-        self.add("deadlines", _bulk(Deadline, rows))
+        """The deadline table by ``dashboard.sync.rebuild_all``, the chunked rebuild (issue 13):
+        the same rows the services keep, from the one place that computes them."""
+        from dashboard.sync import rebuild_all
+
+        self.add("deadlines", rebuild_all())
         self.step("deadlines")
-
-
-def _url_maker(name: str) -> Callable[[int | None], str]:
-    """``reverse(name, args=[pk])`` without resolving each time."""
-    marker = 987654321
-    template = reverse(name, args=[marker]).replace(str(marker), "{}")
-    return template.format
-
-
-def _row(deadline: engine.Deadline, *, key: str, **fields: Any) -> Deadline:
-    return Deadline(
-        kind=deadline.kind.value,
-        key=key,
-        due_on=deadline.due_on,
-        met_on=deadline.met_on,
-        rule=deadline.rule,
-        **fields,
-    )
-
-
-def placement_deadlines(
-    case: Case,
-    pc: PlacementCase,
-    placement_url: Callable[[int | None], str],
-    agreement_url: Callable[[int | None], str],
-) -> list[Deadline]:
-    """The rows ``dashboard.sync.placement_deadlines`` makes for this placement."""
-    p = pc.placement
-    if p.status == "cancelled":
-        return []
-    rules = case.municipality.rules
-    common: dict[str, Any] = {
-        "child": case.child,
-        "placement": p,
-        "unit": p.placing_unit,
-        "responsible": p.caseworker,
-        "url": placement_url(p.pk),
-    }
-    rows: list[Deadline] = []
-    key = f"placement:{p.pk}"
-    versions = pc.versions  # in number order
-    first_signed = next((v for v in versions if v.signed_at), None)
-    settled_on = _local(first_signed.signed_at) if first_signed else None
-    if p.is_acute and p.actual_start:
-        rows.append(
-            _row(
-                engine.acute_settlement(
-                    actual_start=p.actual_start,
-                    settled_on=settled_on,
-                    rule_set=rules(p.actual_start),
-                ),
-                key=f"{key}:acute",
-                **common,
-            )
-        )
-    if not p.is_acute:
-        rows.append(
-            _row(
-                engine.agreement_before_start(planned_start=p.planned_start, signed_on=settled_on),
-                key=f"{key}:agreement",
-                **common,
-            )
-        )
-    for version in versions:
-        if version.review_on and version.status in ("signed", "superseded"):
-            later = next((v for v in versions if v.number > version.number and v.signed_at), None)
-            rows.append(
-                _row(
-                    engine.agreement_review(
-                        review_on=version.review_on,
-                        reviewed_on=_local(later.signed_at) if later else None,
-                    ),
-                    key=f"{key}:review:{version.pk}",
-                    **common | {"url": agreement_url(version.agreement.pk)},
-                )
-            )
-    for exam in pc.exams:
-        offered = exam.offered_on or (exam.initiated_on if exam.unnecessary_reason else None)
-        rows.append(
-            _row(
-                engine.health_exam_offer(
-                    initiated_on=exam.initiated_on,
-                    offered_on=offered,
-                    rule_set=rules(exam.initiated_on),
-                ),
-                key=f"{key}:exam:{exam.kind}",
-                partner_unit=exam.unit,
-                **common,
-            )
-        )
-    if p.actual_end and p.follow_up_until:
-        rows.append(
-            _row(
-                engine.post_placement_follow_up(
-                    ended_on=p.actual_end,
-                    follow_up_ended_on=p.follow_up_ended_on,
-                    rule_set=rules(p.actual_end),
-                ),
-                key=f"{key}:followup",
-                **common,
-            )
-        )
-    follow_ups = pc.follow_ups
-    for i, follow_up in enumerate(follow_ups):
-        following = follow_ups[i + 1] if i + 1 < len(follow_ups) else None
-        if following is None and p.actual_end and follow_up.next_follow_up_on > p.actual_end:
-            continue
-        rows.append(
-            _row(
-                engine.placement_follow_up(
-                    follow_up_on=follow_up.next_follow_up_on,
-                    held_on=following.held_on if following else None,
-                ),
-                key=f"{key}:joint-followup:{follow_up.pk}",
-                **common,
-            )
-        )
-    if p.investigation_report_on:
-        rows.append(
-            _row(
-                engine.investigation_decision(
-                    report_received_on=p.investigation_report_on,
-                    decided_on=p.investigation_decided_on,
-                    rule_set=rules(p.investigation_report_on),
-                ),
-                key=f"{key}:inv-decision",
-                **common,
-            )
-        )
-    if p.investigation_decided_on:
-        rows.append(
-            _row(
-                engine.investigation_completion(
-                    decided_on=p.investigation_decided_on,
-                    completed_on=p.investigation_completed_on,
-                    rule_set=rules(p.investigation_decided_on),
-                ),
-                key=f"{key}:inv-completion",
-                **common,
-            )
-        )
-    if p.status in ("active", "ended") and p.actual_start:
-        rows.append(
-            _row(
-                engine.care_contact(
-                    placement_start=p.actual_start,
-                    appointed_on=p.care_contact_appointed_on,
-                    rule_set=rules(p.actual_start),
-                ),
-                key=f"{key}:care-contact",
-                **common,
-            )
-        )
-    if placement_rules.requires_power_of_attorney(
-        legal_basis=placement_rules.LegalBasis(p.legal_basis),
-        form=placement_rules.PlacementForm(p.form),
-        birth_date=case.child.birth_date,
-        on=p.start_date,
-    ):
-        rows.append(
-            _row(
-                engine.power_of_attorney(
-                    placement_start=p.start_date, issued_on=p.power_of_attorney_issued_on
-                ),
-                key=f"{key}:poa",
-                **common,
-            )
-        )
-    return rows
-
-
-def sip_deadlines(case: Case, sip_url: Callable[[int | None], str]) -> list[Deadline]:
-    """The rows ``dashboard.sync.sip_deadlines`` makes for the child's SIP."""
-    assert case.sip is not None
-    sc, sip = case.sip, case.sip.sip
-    held = sc.held
-    common: dict[str, Any] = {
-        "child": case.child,
-        "sip": sip,
-        "unit": sip.initiating_unit,
-        "responsible": sip.created_by,
-        "url": sip_url(sip.pk),
-    }
-    rows = [
-        _row(
-            engine.sip_first_meeting(
-                noticed_on=sip.need_noticed_on,
-                held_on=_local(held[0].started_at) if held else None,
-                rule_set=case.municipality.rules(sip.need_noticed_on),
-            ),
-            key=f"sip:{sip.pk}:first",
-            **common,
-        )
-    ]
-    for plan in sc.plans:
-        if plan.meeting.kind == "closing":
-            continue
-        plan_day = _local(plan.meeting.started_at)
-        assert plan_day is not None
-        later = next((m for m in held if _day(m.started_at) > plan_day), None)
-        rows.append(
-            _row(
-                engine.sip_follow_up(
-                    follow_up_on=plan.next_follow_up_on,
-                    held_on=_local(later.started_at) if later else None,
-                ),
-                key=f"sip:{sip.pk}:followup:{plan.number}",
-                **common,
-            )
-        )
-    # R-SIP-6: the changes of placement (dashboard.sync.placement_changes).
-    placements = [pc.placement for pc in case.placements]
-    for placement in placements:
-        if placement.status == "ended" and placement.actual_end:
-            changed_on = placement.actual_end
-        elif (
-            placement.previous is not None
-            and placement.actual_start
-            and placement.previous.actual_end is None
-        ):
-            changed_on = placement.actual_start
-        else:
-            continue
-        if sip.need_noticed_on > changed_on or (sc.closed_on and sc.closed_on <= changed_on):
-            continue
-        linked = next((m for m in held if m is placement.end_plan_meeting), None)
-        if linked is not None:
-            met_on = _local(linked.started_at)
-        else:
-            after = next((m for m in held if _day(m.started_at) >= changed_on), None)
-            met_on = _local(after.started_at) if after else None
-        rows.append(
-            _row(
-                engine.sip_follow_up_at_change(changed_on=changed_on, held_on=met_on),
-                key=f"sip:{sip.pk}:change:{placement.pk}",
-                **common | {"placement": placement},
-            )
-        )
-    return rows
 
 
 def build_national(

@@ -95,7 +95,7 @@ def test_seed_national_builds_consistent_data_in_proportion():
         assert meeting.sip_meeting.sip.child_id == meeting.placement.child_id
         assert meeting.sip_meeting.started_at < meeting.started_at
 
-    # The deadlines exist, and are exactly the rows the deadline engine makes from the records.
+    # The deadlines exist (built by the one engine, dashboard.sync); a second rebuild changes nothing.
     seeded = set(Deadline.objects.values_list(*DEADLINE_FIELDS))
     kinds = Counter(row[1] for row in seeded)
     assert len(kinds) >= 10
