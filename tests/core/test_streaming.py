@@ -11,15 +11,20 @@ from core.streaming import cell, csv_response
 
 
 def test_cells_that_would_start_a_formula_get_an_apostrophe():
-    assert [cell(v) for v in ("=1+1", "+46", "-3", "@SUM", "Göteborg", None, 12)] == [
+    assert [cell(v) for v in ("=1+1", "+46", "-cmd|x", "@SUM", "Göteborg", None, 12)] == [
         "'=1+1",
         "'+46",
-        "'-3",
+        "'-cmd|x",
         "'@SUM",
         "Göteborg",
         "",
         "12",
     ]
+
+
+def test_numbers_are_no_formulas_and_stay_numbers():
+    """A negative amount in a CSV stays a number a spreadsheet can add up."""
+    assert [cell(v) for v in ("-3", "-1250,50", "12.5", -7)] == ["-3", "-1250,50", "12.5", "-7"]
 
 
 def test_csv_response_streams_rows_as_they_come_with_a_bom_and_semicolons():
