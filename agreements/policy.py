@@ -55,8 +55,9 @@ def _agreement_q(actor: Actor, action: str) -> Q:
 def _agreement_scope(actor: Actor, action: str) -> QuerySet[Agreement]:
     if not actor.grants or actor.user is None:
         return Agreement.objects.none()
-    ids = Agreement.objects.filter(_agreement_q(actor, action)).values("pk")
-    return Agreement.objects.filter(pk__any=ids)
+    # Every condition is on the agreement's own columns (no join), so no row comes twice and
+    # no id subquery around it is needed (issue 13).
+    return Agreement.objects.filter(_agreement_q(actor, action))
 
 
 @register(AgreementVersion)

@@ -126,14 +126,47 @@ class PairStatement:
     first_index: int = 0
 
 
+PAIR_ROW_FIELDS = (
+    "id",
+    "placement_id",
+    "municipality_id",
+    "region_id",
+    "placement__id",
+    "placement__child_id",
+    "placement__form",
+    "placement__actual_start",
+    "placement__actual_end",
+    "placement__cost_per_day",
+    "placement__placing_principal__id",
+    "placement__placing_principal__kind",
+    "placement__child__id",
+    "placement__child__first_name",
+    "placement__child__last_name",
+    "placement__child__protected_identity",
+    "placement__child__home_municipality__id",
+    "placement__child__home_municipality__kind",
+    "placement__child__home_municipality__rule_set_code",
+    "placement__child__home_municipality__region__id",
+    "placement__child__home_municipality__region__kind",
+    "placement__child__home_municipality__region__rule_set_code",
+)
+
+
 def pair_rows(*, agreements: QuerySet[Agreement], year: int, month: int) -> Iterator[PairRow]:
     """The pair's rows for a month, one placement at a time from a database cursor (issue 13):
     the versions come with each chunk of agreements, so the queries grow with the number of
     chunks of 500, and the memory stays flat however many placements the pair shares."""
+    first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     agreements = (
-        agreements.select_related(
+        agreements
+        # Only placements with a day in the month (as placement_statement decides again).
+        .filter(placement__actual_start__lte=last)
+        .exclude(placement__actual_end__lt=first)
+        .select_related(
             "placement__child__home_municipality__region", "placement__placing_principal"
         )
+        # Only what a row needs: the placement's long texts stay in the database.
+        .only(*PAIR_ROW_FIELDS)
         .prefetch_related("versions")
         .order_by("placement__pk")
     )

@@ -536,8 +536,11 @@ class PairStatementView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         agreements = visible(request.user, Agreement)
-        municipalities = Principal.objects.filter(pk__in=agreements.values("municipality_id"))
-        regions = Principal.objects.filter(pk__in=agreements.values("region_id"))
+        # The pairs the user has agreements of, asked once: the choice lists then filter by
+        # plain ids instead of the whole scope again (issue 13).
+        pairs = set(agreements.order_by().values_list("municipality_id", "region_id").distinct())
+        municipalities = Principal.objects.filter(pk__in={m for m, _r in pairs})
+        regions = Principal.objects.filter(pk__in={r for _m, r in pairs})
         form = forms.PairForm(request.GET or None, municipalities=municipalities, regions=regions)
         # A pair outside the user's agreements is not among the page's choices: it is a
         # guessed URL, answered like any object outside the scope (404 and a denied row).
