@@ -214,6 +214,18 @@ def headline(qs: QuerySet[Deadline], *, today: date) -> Figures:
     return _figures(qs.order_by().aggregate(**_figure_aggregates(today)))
 
 
+def total_of(rows: Iterable[FigureRow]) -> Figures:
+    """The headline figures as the sum of the per-unit rows (every deadline has its unit):
+    the database counted them once already (issue 13)."""
+    rows = list(rows)
+    return Figures(
+        **{
+            name: sum(getattr(r.figures, name) for r in rows)
+            for name in Figures.__dataclass_fields__
+        }
+    )
+
+
 @dataclass(frozen=True)
 class FigureRow:
     key: str  # the drill-down's filter value: a unit or person id, or "none"

@@ -47,9 +47,10 @@ class OverviewView(View):
         base = _manager_deadlines(request, today)
         first, last = selectors.compliance_window(today)
         series = selectors.compliance(base, today=today)
+        by_unit = selectors.figures_by_unit(base, today=today)
         context = {
-            "figures": selectors.headline(base, today=today),
-            "by_unit": selectors.figures_by_unit(base, today=today),
+            "figures": selectors.total_of(by_unit),
+            "by_unit": by_unit,
             "by_responsible": selectors.figures_by_responsible(base, today=today),
             "window_first": first,
             "window_last": last,

@@ -257,3 +257,21 @@ def test_the_counts_per_kind_lead_to_their_deadlines(client_for, gbg_manager, bu
             "items"
         ]
     assert (met.phrase, met.urgency) == ("Klar i tid", "met")
+
+
+def test_the_headline_is_the_sum_of_the_unit_rows_and_equals_one_aggregate(
+    client_for, gbg_manager, fixture_rows
+):
+    """Issue 13: the headline is summed from the per-unit rows (one query less); it must be
+    exactly what one aggregate over all the manager's deadlines gives."""
+    from django.utils import timezone
+
+    from dashboard import selectors
+
+    response = client_for(gbg_manager).get(OVERVIEW)
+
+    base = selectors.deadlines_for(gbg_manager, today=timezone.localdate(), managed_only=True)
+    assert response.context["figures"] == selectors.headline(base, today=timezone.localdate())
+    assert response.context["figures"].overdue == sum(
+        row.figures.overdue for row in response.context["by_unit"]
+    )
