@@ -60,9 +60,8 @@ def submit(
 class ServiceFormMixin:
     success_message: str = ""
     result: Any = None
-
-    def perform(self, form: Any) -> Any:  # pragma: no cover - each view implements it
-        raise NotImplementedError
+    # The service call of the view: every subclass defines ``def perform(self, form)``.
+    perform: Callable[[Any], Any]
 
     def get_success_message(self) -> str:
         return str(self.success_message)

@@ -37,6 +37,21 @@ class HeldSip:
     bup: Unit
 
 
+def guardians_consent(sip: Any, caseworker: Any, *, on: date) -> None:
+    """Each guardian of the SIP's child consents in writing, for every invited party."""
+    for guardian in sip.child.related_persons.filter(kind="guardian"):
+        sip_services.consent_record(
+            user=caseworker,
+            sip=sip,
+            given_by_kind="guardian",
+            guardian=guardian,
+            form="written",
+            given_on=on,
+            scope="Alla inbjudna parter.",
+            scope_units=[],
+        )
+
+
 def held_sip() -> HeldSip:
     """The demo child Alva Andersson (acute HVB, active) with a SIP meeting held two days ago."""
     today = timezone.localdate()
@@ -56,17 +71,7 @@ def held_sip() -> HeldSip:
         need_description="Samordning av boende och psykiatri.",
         placements=[placement],
     )
-    for guardian in child.related_persons.filter(kind="guardian"):
-        sip_services.consent_record(
-            user=caseworker,
-            sip=sip,
-            given_by_kind="guardian",
-            guardian=guardian,
-            form="written",
-            given_on=today - timedelta(days=8),
-            scope="Alla inbjudna parter.",
-            scope_units=[],
-        )
+    guardians_consent(sip, caseworker, on=today - timedelta(days=8))
     sip_services.invitation_create(
         user=caseworker,
         sip=sip,

@@ -47,7 +47,7 @@ from placements.models import Child, HealthExamination, Placement, PlacementStat
 from sip import services as sip_services
 from sip.models import Consent, Invitation, Sip, SipMeeting
 from tests.browser.conftest import SERIOUS_IMPACTS, login
-from tests.browser.journey_setup import BUP_SIGNATORY, MUNICIPAL_SIGNATORY
+from tests.browser.journey_setup import BUP_SIGNATORY, MUNICIPAL_SIGNATORY, guardians_consent
 from tests.core.test_url_walk import ROUTES, Route
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -432,17 +432,7 @@ def _states_the_demo_lacks() -> None:
         need_description="Samordning av boende och skola.",
         placements=[placement],
     )
-    for guardian in child.related_persons.filter(kind="guardian"):
-        sip_services.consent_record(
-            user=caseworker,
-            sip=sip,
-            given_by_kind="guardian",
-            guardian=guardian,
-            form="written",
-            given_on=noticed,
-            scope="Alla inbjudna parter.",
-            scope_units=[],
-        )
+    guardians_consent(sip, caseworker, on=noticed)
     sip_services.invitation_create(
         user=caseworker, sip=sip, units=[bup, school], external_name="", invited_on=noticed
     )

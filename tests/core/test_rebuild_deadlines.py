@@ -14,21 +14,7 @@ from dashboard import sync
 from dashboard.models import Deadline
 from placements.models import Placement
 from sip.models import Sip
-
-FIELDS = (
-    "key",
-    "kind",
-    "due_on",
-    "met_on",
-    "rule",
-    "child_id",
-    "placement_id",
-    "sip_id",
-    "unit_id",
-    "partner_unit_id",
-    "responsible_id",
-    "url",
-)
+from tests.core.test_seed_national import DEADLINE_FIELDS as FIELDS
 
 
 def _rows() -> list[tuple]:
