@@ -58,7 +58,14 @@ INSTALLED_APPS = [
     "sip",
     "agreements",
     "dashboard",
+    "deviations",
+    "followup",
+    "api",
+    "exports",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

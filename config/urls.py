@@ -56,4 +56,8 @@ urlpatterns = [
     path("", include("sip.urls")),
     path("", include("agreements.urls")),
     path("", include("dashboard.urls")),
+    path("", include("deviations.urls")),
+    path("", include("followup.urls")),
+    path("", include("exports.urls")),
+    path("", include("api.urls")),
 ]

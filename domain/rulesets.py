@@ -36,6 +36,8 @@ class RuleSet:
     investigation_completion_months: int  # investigation done within 4 months
     agreement_review_months: int  # R-COST-5: default interval between joint reviews
     standard_region_share: Decimal  # R-COST-3: region's share of an unclear HVB split
+    dispute_subregional_days: int  # R-DISP-1: a dispute unsolved sub-regionally goes on after 30 days
+    dispute_regional_days: int  # R-DISP-1: the regional level prepares it within 30 days
     # For each number above: the seed and section it comes from, or ASSUMPTION.
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -49,6 +51,8 @@ NUMBERS = (
     "investigation_completion_months",
     "agreement_review_months",
     "standard_region_share",
+    "dispute_subregional_days",
+    "dispute_regional_days",
 )
 
 VASTRA_GOTALAND = RuleSet(
@@ -64,6 +68,8 @@ VASTRA_GOTALAND = RuleSet(
     investigation_completion_months=4,
     agreement_review_months=12,
     standard_region_share=Decimal(1) / Decimal(3),
+    dispute_subregional_days=30,
+    dispute_regional_days=30,
     sources={
         "sip_meeting_days": "002 §2.2.2 (SIP-möte inom 3 veckor)",
         "acute_settlement_days": "001 L22, 000 (senast 30 dagar efter placeringen)",
@@ -74,6 +80,8 @@ VASTRA_GOTALAND = RuleSet(
         "agreement_review_months": ASSUMPTION
         + ": 000 asks for regular joint follow-up, no interval",
         "standard_region_share": "001 L20, 000 (VGR betalar 1/3, kommunen 2/3)",
+        "dispute_subregional_days": "003 §4.3 (inte lösas inom 30 dagar på delregional nivå)",
+        "dispute_regional_days": "003 §4.3 (LiSA ska bereda frågan inom 30 dagar)",
     },
 )
 
@@ -93,6 +101,8 @@ OSTERGOTLAND = RuleSet(
     investigation_completion_months=4,
     agreement_review_months=12,
     standard_region_share=Decimal(1) / Decimal(3),
+    dispute_subregional_days=30,
+    dispute_regional_days=30,
     sources=dict.fromkeys(NUMBERS, ASSUMPTION + ": Västra Götaland's number, 004 gives none"),
 )
 

@@ -10,7 +10,17 @@ from decimal import Decimal
 from django.utils import timezone
 from stdnum import luhn
 
-from .models import FinancialMandate, Membership, Principal, Role, Unit, User
+from .models import (
+    CooperationBody,
+    CooperationMembership,
+    FinancialMandate,
+    Membership,
+    Principal,
+    Role,
+    SubRegion,
+    Unit,
+    User,
+)
 
 DEMO_PASSWORD = "Demo-losen-2026!"
 
@@ -51,6 +61,58 @@ class DemoUser:
 
 
 REGION = "Västra Götalandsregionen"
+
+# Västra Götaland's four sub-regional cooperation areas (delregioner); the demo's municipalities
+# are Göteborgsregionen's, and one municipality of Fyrbodal shows that the areas are apart.
+SUB_REGIONS = ["Göteborgsregionen", "Fyrbodal", "Skaraborg", "Södra Älvsborg"]
+GOTEBORGSREGIONEN = "Göteborgsregionen"
+FYRBODAL = "Fyrbodal"
+FYRBODAL_MUNICIPALITY = "Uddevalla"
+REGIONAL_BODY = "LiSA – Ledning i samverkan"
+
+
+def body_name(sub_region: str) -> str:
+    return f"Delregional vårdsamverkan {sub_region}"
+
+
+@dataclass(frozen=True)
+class DemoBodyMember:
+    """A member of a cooperation body: acts for that level only, holds no unit membership."""
+
+    email: str
+    first_name: str
+    last_name: str
+    body: str
+    home_principal: str
+    note: str = ""
+
+
+DEMO_BODY_MEMBERS = [
+    DemoBodyMember(
+        "lisa@demo.example",
+        "Lisa",
+        "Ledningsgrupp",
+        REGIONAL_BODY,
+        REGION,
+        note="member of LiSA (regional level)",
+    ),
+    DemoBodyMember(
+        "delregion.gr@demo.example",
+        "Greta",
+        "Delregion",
+        body_name(GOTEBORGSREGIONEN),
+        "Göteborg",
+        note="member of Göteborgsregionen's sub-regional cooperation",
+    ),
+    DemoBodyMember(
+        "delregion.fyrbodal@demo.example",
+        "Fredrik",
+        "Fyrbodal",
+        body_name(FYRBODAL),
+        FYRBODAL_MUNICIPALITY,
+        note="member of Fyrbodal's sub-regional cooperation",
+    ),
+]
 
 DEMO_USERS = [
     DemoUser(
@@ -182,7 +244,10 @@ def seed_totp_devices() -> None:
         )
 
 
-def seed_organisations() -> list[DemoUser]:
+DEMO_LOGINS: list[DemoUser | DemoBodyMember] = [*DEMO_USERS, *DEMO_BODY_MEMBERS]
+
+
+def seed_organisations() -> list[DemoUser | DemoBodyMember]:
     region, _ = Principal.objects.update_or_create(
         name=REGION,
         defaults={
@@ -193,13 +258,26 @@ def seed_organisations() -> list[DemoUser]:
     )
     for name, kind in REGION_UNITS:
         Unit.objects.update_or_create(principal=region, name=name, defaults={"kind": kind})
-    for serial, name in enumerate(GR_MUNICIPALITIES, start=1):
+    sub_regions = {}
+    for name in SUB_REGIONS:
+        sub_regions[name], _ = SubRegion.objects.get_or_create(region=region, name=name)
+        CooperationBody.objects.update_or_create(
+            sub_region=sub_regions[name],
+            defaults={"region": region, "level": "sub_regional", "name": body_name(name)},
+        )
+    CooperationBody.objects.update_or_create(
+        region=region, level="regional", defaults={"name": REGIONAL_BODY}
+    )
+    municipalities = [(name, GOTEBORGSREGIONEN) for name in GR_MUNICIPALITIES]
+    municipalities.append((FYRBODAL_MUNICIPALITY, FYRBODAL))
+    for serial, (name, sub_region) in enumerate(municipalities, start=1):
         municipality, _ = Principal.objects.update_or_create(
             name=name,
             defaults={
                 "kind": Principal.Kind.MUNICIPALITY,
                 "organisation_number": demo_orgnr(serial),
                 "region": region,
+                "sub_region": sub_regions[sub_region],
             },
         )
         Unit.objects.update_or_create(
@@ -241,5 +319,19 @@ def seed_organisations() -> list[DemoUser]:
                     valid_until=date(today.year + 1, 12, 31),
                     annual_limit=Decimal("5000000.00"),
                 )
+    for member in DEMO_BODY_MEMBERS:
+        user, created = User.objects.get_or_create(
+            email=member.email,
+            defaults={
+                "first_name": member.first_name,
+                "last_name": member.last_name,
+                "home_principal": Principal.objects.get(name=member.home_principal),
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        body = CooperationBody.objects.get(name=member.body)
+        CooperationMembership.objects.get_or_create(body=body, user=user)
     seed_totp_devices()
-    return DEMO_USERS
+    return DEMO_LOGINS

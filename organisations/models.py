@@ -49,6 +49,15 @@ class Principal(models.Model):
         limit_choices_to={"kind": "region"},
         help_text=_("For a municipality: the region it lies in."),
     )
+    sub_region = models.ForeignKey(
+        "SubRegion",
+        verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        help_text=_("For a municipality: the sub-regional cooperation area it belongs to."),
+    )
     rule_set_code = models.CharField(
         _("rule set"),
         max_length=8,
@@ -92,6 +101,126 @@ class Principal(models.Model):
         if self.region_id is not None:
             return rule_set_for(self.region.rule_set_code, on=day)
         return rule_set_for(None, on=day)
+
+
+class SubRegion(models.Model):
+    """Delregion: a sub-regional cooperation area (vårdsamverkansområde) of a region, with its
+    municipalities (``Principal.sub_region``).
+
+    R-DEV-1 (003 §4.2): each area has a joint routine for deviations with time limits for
+    feedback and for measures; the limits are the area's data here, not constants.
+    """
+
+    region = models.ForeignKey(
+        Principal,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="sub_regions",
+        limit_choices_to={"kind": "region"},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    deviation_feedback_days = models.PositiveSmallIntegerField(
+        _("days to answer a deviation"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("The area's routine: the receiving principal answers within this many days."),
+    )
+    deviation_measure_days = models.PositiveSmallIntegerField(
+        _("days to report measures"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("The area's routine: measures are reported within this many days."),
+    )
+
+    class Meta:
+        verbose_name = _("sub-region")
+        verbose_name_plural = _("sub-regions")
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="sub_region_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CooperationBody(models.Model):
+    """The body that handles deviations and disputes above the local level: a sub-region's
+    cooperation group (delregional vårdsamverkan) or the region's joint leadership (LiSA).
+    Its members act for that level only (R-DEV-1, R-DISP-1)."""
+
+    class Level(models.TextChoices):
+        SUB_REGIONAL = "sub_regional", _("Sub-regional")
+        REGIONAL = "regional", _("Regional")
+
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Principal,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="cooperation_bodies",
+        limit_choices_to={"kind": "region"},
+    )
+    sub_region = models.OneToOneField(
+        SubRegion,
+        verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="body",
+    )
+    members = models.ManyToManyField(
+        "User",
+        through="CooperationMembership",
+        verbose_name=_("members"),
+        related_name="cooperation_bodies",
+    )
+
+    class Meta:
+        verbose_name = _("cooperation body")
+        verbose_name_plural = _("cooperation bodies")
+        ordering = ["region__name", "level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="sub_regional") & Q(sub_region__isnull=False))
+                | (Q(level="regional") & Q(sub_region__isnull=True)),
+                name="cooperation_body_level_matches_sub_region",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(level="regional"),
+                name="one_regional_body_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CooperationMembership(models.Model):
+    body = models.ForeignKey(
+        CooperationBody,
+        verbose_name=_("cooperation body"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    user = models.ForeignKey(
+        "User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="cooperation_memberships",
+    )
+
+    class Meta:
+        verbose_name = _("member of a cooperation body")
+        verbose_name_plural = _("members of cooperation bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user"], name="cooperation_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body}"
 
 
 class Unit(models.Model):

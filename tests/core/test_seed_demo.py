@@ -14,8 +14,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.models import AuditEvent
-from organisations.demo import DEMO_PASSWORD, DEMO_USERS, GR_MUNICIPALITIES
-from organisations.models import FinancialMandate, Principal, User
+from organisations.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    GOTEBORGSREGIONEN,
+    GR_MUNICIPALITIES,
+    SUB_REGIONS,
+)
+from organisations.models import CooperationBody, FinancialMandate, Principal, SubRegion, User
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +53,17 @@ def test_seed_demo_loads_the_goteborg_region_and_the_region():
     _seed()
 
     assert set(GR_MUNICIPALITIES) <= set(Principal.objects.values_list("name", flat=True))
-    assert Principal.objects.filter(kind=Principal.Kind.MUNICIPALITY).count() == 13
+    # GR's 13 and one municipality of Fyrbodal, to show that the sub-regions are apart.
+    assert Principal.objects.filter(kind=Principal.Kind.MUNICIPALITY).count() == 14
     assert Principal.objects.filter(kind=Principal.Kind.REGION).count() == 1
+    gr = set(
+        Principal.objects.filter(sub_region__name=GOTEBORGSREGIONEN).values_list("name", flat=True)
+    )
+    assert gr == set(GR_MUNICIPALITIES)
+    assert set(SubRegion.objects.values_list("name", flat=True)) == set(SUB_REGIONS)
+    # LiSA and one cooperation body per sub-region.
+    assert CooperationBody.objects.filter(level="regional").count() == 1
+    assert CooperationBody.objects.filter(level="sub_regional").count() == len(SUB_REGIONS)
 
 
 def test_seed_demo_gives_the_municipal_and_bup_signatories_mandates():
@@ -65,18 +80,18 @@ def test_seed_demo_run_twice_creates_no_duplicates():
     _seed()
 
     assert _row_counts() == after_first
-    assert after_first["organisations.User"] == len(DEMO_USERS)
+    assert after_first["organisations.User"] == len(DEMO_LOGINS)
 
 
 def test_seed_demo_prints_every_demo_login():
     output = _seed()
 
     printed = set(re.findall(r"^\s+(\S+@\S+)\s", output, flags=re.MULTILINE))
-    assert printed == {demo.email for demo in DEMO_USERS}
+    assert printed == {demo.email for demo in DEMO_LOGINS}
     assert DEMO_PASSWORD in output
 
 
-@pytest.mark.parametrize("email", [demo.email for demo in DEMO_USERS])
+@pytest.mark.parametrize("email", [demo.email for demo in DEMO_LOGINS])
 def test_every_demo_login_can_sign_in(client, email):
     _seed()
 
