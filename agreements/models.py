@@ -374,3 +374,249 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.principal}"
+
+
+# --- disputes (R-DISP-1) ------------------------------------------------------------------------
+
+
+class Dispute(models.Model):
+    """R-DISP-1: a dispute between the two principals about how the agreement is to be read in
+    the case (responsibility or cost). Solved locally, then sub-regionally, then the regional
+    level issues a recommendation. Every step is a ``DisputeStep``; the signed versions are
+    never edited — a temporary split and a recommendation are records of their own that the
+    statements read."""
+
+    class Subject(models.TextChoices):
+        RESPONSIBILITY = "responsibility", _("Responsibility for an intervention")
+        COST = "cost", _("The split of the cost")
+
+    class Status(models.TextChoices):
+        """Mirrors domain.disputes.DisputeStatus (a test keeps them equal)."""
+
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Solved by the parties")
+        RECOMMENDED = "recommended", _("Closed by a recommendation")
+
+    class Level(models.TextChoices):
+        LOCAL = "local", _("Local")
+        SUB_REGIONAL = "sub_regional", _("Sub-regional")
+        REGIONAL = "regional", _("Regional")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    subject = models.CharField(_("the dispute is about"), max_length=20, choices=Subject.choices)
+    question = models.TextField(_("how each principal reads the agreement"), max_length=4000)
+    raised_by_principal = models.ForeignKey(
+        Principal, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default="local")
+    # The area of the child's home municipality: its sub-regional body handles the dispute.
+    sub_region = models.ForeignKey(
+        "organisations.SubRegion",
+        verbose_name=_("sub-region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_on = models.DateField(_("opened on"), validators=[validate_plausible_date])
+    sub_regional_since = models.DateField(
+        _("at the sub-regional level since"), null=True, blank=True
+    )
+    regional_since = models.DateField(_("at the regional level since"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    resolution = models.TextField(_("how it was solved"), blank=True, max_length=4000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "resolved", "recommended"]),
+                name="dispute_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="local")
+                | (Q(level="sub_regional") & Q(sub_regional_since__isnull=False))
+                | (Q(level="regional") & Q(regional_since__isnull=False)),
+                name="dispute_level_has_its_date",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status="open"),
+                name="one_open_dispute_per_agreement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Dispute %(number)s") % {"number": self.pk}
+
+    def audit_child_id(self) -> int:
+        return self.agreement.placement.child_id
+
+
+class DisputeStep(models.Model):
+    """A recorded step of a dispute: opened, passed on (by whom, or automatically on day 31),
+    solved, recommendation issued, a comment."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened with a temporary split")
+        ESCALATED = "escalated", _("Passed to a higher level")
+        RESOLVED = "resolved", _("Solved")
+        RECOMMENDATION = "recommendation", _("Recommendation issued")
+        COMMENT = "comment", _("Comment")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Dispute.Level.choices)
+    on = models.DateField(_("date"))
+    text = models.TextField(_("text"), blank=True, max_length=4000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the step was taken automatically (day 31)."),
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dispute step")
+        verbose_name_plural = _("dispute steps")
+        ordering = ["dispute", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+
+class TemporarySplit(models.Model):
+    """R-DISP-1: the temporary agreement version the parties agree at once, through the SIP,
+    when a dispute is opened; the statements use it from ``effective_from`` until the dispute
+    is closed (then ``effective_until`` is the day before). Never signed, never edited."""
+
+    dispute = models.OneToOneField(
+        Dispute, on_delete=models.PROTECT, related_name="temporary_split"
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="temporary_splits"
+    )
+    sip_meeting = models.ForeignKey(
+        SipMeeting,
+        verbose_name=_("the SIP meeting where it was agreed"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    effective_from = models.DateField(_("applies from"), validators=[validate_plausible_date])
+    effective_until = models.DateField(_("applies until"), null=True, blank=True)
+    region_percent = models.DecimalField(
+        _("region's share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    region_amount_per_month = models.DecimalField(
+        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("temporary split")
+        verbose_name_plural = _("temporary splits")
+        ordering = ["agreement", "effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region_percent__isnull=True, region_amount_per_month__isnull=False)
+                | Q(region_percent__isnull=False, region_amount_per_month__isnull=True),
+                name="temporary_split_percent_or_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Temporary split from %(date)s") % {"date": self.effective_from.isoformat()}
+
+    def audit_child_id(self) -> int:
+        return self.agreement.placement.child_id
+
+
+class Recommendation(models.Model):
+    """R-DISP-1: the regional level's recommendation that closes a dispute. It may adjust
+    responsibility retroactively from the day a joint split existed (``adjusted_from``, with the
+    recommended split); the statements then carry correction lines for the months already
+    invoiced, and use the recommended split from then on."""
+
+    dispute = models.OneToOneField(Dispute, on_delete=models.PROTECT, related_name="recommendation")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    issued_on = models.DateField(_("issued on"), validators=[validate_plausible_date])
+    text = models.TextField(_("recommendation"), max_length=8000)
+    adjusted_from = models.DateField(
+        _("responsibility adjusted from"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text=_("Empty when the recommendation changes no split."),
+    )
+    region_percent = models.DecimalField(
+        _("region's share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    region_amount_per_month = models.DecimalField(
+        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["agreement", "issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    adjusted_from__isnull=True,
+                    region_percent__isnull=True,
+                    region_amount_per_month__isnull=True,
+                )
+                | Q(
+                    adjusted_from__isnull=False,
+                    region_percent__isnull=True,
+                    region_amount_per_month__isnull=False,
+                )
+                | Q(
+                    adjusted_from__isnull=False,
+                    region_percent__isnull=False,
+                    region_amount_per_month__isnull=True,
+                ),
+                name="recommendation_adjustment_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Recommendation %(date)s") % {"date": self.issued_on.isoformat()}
+
+    def audit_child_id(self) -> int:
+        return self.agreement.placement.child_id

@@ -13,13 +13,21 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from core.policy import VIEW, Actor, register, visible
-from organisations.models import FinancialMandate
+from core.policy import VIEW, Actor, actor_for, register, visible
+from organisations.models import CooperationMembership, FinancialMandate, Role
 from placements.models import Child, Placement
 from placements.policy import CHILD_ACCESS, children_q
 from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
 
-from .models import Agreement, AgreementVersion, CostMeeting, CostMeetingParticipant
+from .models import (
+    Agreement,
+    AgreementVersion,
+    CostMeeting,
+    CostMeetingParticipant,
+    Dispute,
+    Recommendation,
+    TemporarySplit,
+)
 
 SIGN = "sign"
 
@@ -76,6 +84,79 @@ def _cost_meeting_scope(actor: Actor, action: str) -> QuerySet[CostMeeting]:
     if action == VIEW:
         q |= Q(pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values("meeting_id"))
     return CostMeeting.objects.filter(q)
+
+
+# --- disputes (R-DISP-1) ------------------------------------------------------------------------
+#
+# A dispute is seen by those who see its agreement (the two principals' staff), by the members
+# of the sub-regional cooperation body of its area once it has reached that level, and by the
+# members of the region's regional body (LiSA) once it is there. A body member sees nothing of
+# another area's disputes, nor a dispute still handled locally.
+
+PARTY_ROLES = (Role.CASEWORKER, Role.CLINICIAN, Role.MANAGER)
+
+
+def _body_rows(user: Any, level: str) -> QuerySet[CooperationMembership]:
+    return CooperationMembership.objects.filter(user=user, body__level=level)
+
+
+def _dispute_q(actor: Actor) -> Q:
+    user = actor.user
+    q = Q(
+        level__in=["sub_regional", "regional"],
+        sub_region_id__any=_body_rows(user, "sub_regional").values("body__sub_region_id"),
+    ) | Q(
+        level="regional",
+        agreement__region_id__any=_body_rows(user, "regional").values("body__region_id"),
+    )
+    if actor.grants:
+        q |= Q(agreement_id__any=_agreement_scope(actor, VIEW).values("pk"))
+    return q
+
+
+@register(Dispute)
+def _dispute_scope(actor: Actor, action: str) -> QuerySet[Dispute]:
+    if actor.user is None or not getattr(actor.user, "is_authenticated", False):
+        return Dispute.objects.none()
+    return Dispute.objects.filter(_dispute_q(actor))
+
+
+@register(TemporarySplit)
+def _temporary_split_scope(actor: Actor, action: str) -> QuerySet[TemporarySplit]:
+    return TemporarySplit.objects.filter(dispute_id__any=_dispute_scope(actor, action).values("pk"))
+
+
+@register(Recommendation)
+def _recommendation_scope(actor: Actor, action: str) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(dispute_id__any=_dispute_scope(actor, action).values("pk"))
+
+
+def party_principal_ids(user: Any, agreement: Agreement) -> set[int]:
+    """The agreement's principals this user acts for as a party to a dispute: staff (caseworker,
+    clinician, manager) of a unit of that principal who see the agreement."""
+    actor = actor_for(user)
+    mine = actor.principal_ids(*PARTY_ROLES) & set(agreement.principal_ids)
+    if not mine or not _agreement_scope(actor, VIEW).filter(pk=agreement.pk).exists():
+        return set()
+    return mine
+
+
+def is_body_member(user: Any, dispute: Dispute, level: str) -> bool:
+    """Is the user a member of the body that handles the dispute at ``level``: the
+    sub-regional body of the dispute's area, or the regional body of the agreement's region?"""
+    if level == "sub_regional":
+        return (
+            dispute.sub_region_id is not None
+            and _body_rows(user, level).filter(body__sub_region_id=dispute.sub_region_id).exists()
+        )
+    if level == "regional":
+        return _body_rows(user, level).filter(body__region_id=dispute.agreement.region_id).exists()
+    return False
+
+
+def is_cooperation_member(user: Any) -> bool:
+    """Does the user sit in any cooperation body (the way in for members without units)?"""
+    return CooperationMembership.objects.filter(user=user).exists()
 
 
 def _child_via_cost_meeting(actor: Actor) -> Q:

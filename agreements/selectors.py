@@ -12,9 +12,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from domain import agreements as rules
+from domain.disputes import Correction, RecommendedSplit, correction_lines, with_recommendation
 from domain.statements import SplitVersion, Statement, monthly_statement, pair_balance
 
-from .models import Agreement, AgreementVersion
+from .models import Agreement, AgreementVersion, Recommendation, TemporarySplit
 
 
 def placement_agreement_signed(placement: Any) -> bool:
@@ -48,8 +49,31 @@ def _settled_on(versions: list[AgreementVersion]) -> date | None:
 
 
 def split_versions(agreement: Agreement) -> list[SplitVersion]:
-    """The signed versions (in force or superseded) as plain values for the statement."""
+    """The signed versions (in force or superseded) and the temporary splits of disputes
+    (R-DISP-1) as plain values for the statement."""
     return _split_versions(agreement, _versions_by_number(agreement))
+
+
+def _temporary_splits(agreement: Agreement) -> list[TemporarySplit]:
+    """The agreement's temporary splits (prefetched by the pair statement, else one query)."""
+    return sorted(agreement.temporary_splits.all(), key=lambda t: (t.effective_from, t.pk))
+
+
+def _recommended_splits(agreement: Agreement) -> list[RecommendedSplit]:
+    """The recommendations that adjust the split, in the order they were issued."""
+    found: list[Recommendation] = sorted(
+        agreement.recommendations.all(), key=lambda r: (r.issued_on, r.pk)
+    )
+    return [
+        RecommendedSplit(
+            issued_on=r.issued_on,
+            adjusted_from=r.adjusted_from,
+            region_percent=r.region_percent,
+            region_amount_per_month=r.region_amount_per_month,
+        )
+        for r in found
+        if r.adjusted_from is not None
+    ]
 
 
 def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> list[SplitVersion]:
@@ -78,7 +102,38 @@ def _split_versions(agreement: Agreement, versions: list[AgreementVersion]) -> l
                 label=str(v.number),
             )
         )
+    # R-DISP-1: the temporary split agreed through the SIP applies from its date while the
+    # dispute lasts; as the latest version from that day it replaces the signed one (R-COST-4).
+    for t in _temporary_splits(agreement):
+        result.append(
+            SplitVersion(
+                effective_from=t.effective_from,
+                effective_until=t.effective_until,
+                region_percent=t.region_percent,
+                region_amount_per_month=t.region_amount_per_month,
+                label="tillfällig",
+            )
+        )
     return result
+
+
+def _month_versions(
+    agreement: Agreement, versions: list[AgreementVersion], *, year: int, month: int
+) -> tuple[list[SplitVersion], list[tuple[list[SplitVersion], RecommendedSplit]]]:
+    """The split versions a month's statement uses, and the recommendations issued in that
+    month with the versions they adjust. A month already invoiced before a recommendation was
+    issued keeps its statement as it was; the recommendation reaches it as correction lines in
+    the statement of the month it was issued (R-DISP-1). From that month on the statements use
+    the recommended split."""
+    split = _split_versions(agreement, versions)
+    issued_now: list[tuple[list[SplitVersion], RecommendedSplit]] = []
+    for recommended in _recommended_splits(agreement):
+        issued = (recommended.issued_on.year, recommended.issued_on.month)
+        if issued == (year, month):
+            issued_now.append((split, recommended))
+        if issued <= (year, month):
+            split = with_recommendation(split, recommended)
+    return split, issued_now
 
 
 def placement_statement(*, placement: Any, year: int, month: int) -> Statement | None:
@@ -94,21 +149,52 @@ def placement_statement(*, placement: Any, year: int, month: int) -> Statement |
     agreement = getattr(placement, "agreement", None) if hasattr(placement, "agreement") else None
     versions = _versions_by_number(agreement) if agreement else []
     placing = "region" if placement.placing_principal.kind == "region" else "municipality"
+    split = _month_versions(agreement, versions, year=year, month=month)[0] if agreement else []
     return monthly_statement(
         year=year,
         month=month,
         placement_start=start,
         placement_end=placement.actual_end,
         cost_per_day=placement.cost_per_day,
-        versions=_split_versions(agreement, versions) if agreement else [],
+        versions=split,
         placing_principal=placing,
     )
+
+
+def placement_corrections(*, placement: Any, year: int, month: int) -> list[Correction]:
+    """R-DISP-1: the correction lines the statement of ``year``-``month`` carries: for each
+    recommendation issued in that month that adjusts responsibility retroactively, one line per
+    month already invoiced (what was paid, what should have been, the difference)."""
+    start = placement.actual_start
+    agreement = getattr(placement, "agreement", None) if hasattr(placement, "agreement") else None
+    if start is None or agreement is None:
+        return []
+    versions = _versions_by_number(agreement)
+    placing = "region" if placement.placing_principal.kind == "region" else "municipality"
+    lines: list[Correction] = []
+    for before, recommended in _month_versions(agreement, versions, year=year, month=month)[1]:
+        lines.extend(
+            correction_lines(
+                placement_start=start,
+                placement_end=placement.actual_end,
+                cost_per_day=placement.cost_per_day,
+                versions=before,
+                recommended=recommended,
+                placing_principal=placing,
+            )
+        )
+    return lines
 
 
 @dataclass(frozen=True)
 class PairRow:
     placement: Any
     statement: Statement
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def correction_net(self) -> Decimal:
+        return sum((c.net for c in self.corrections), Decimal("0.00"))
 
 
 @dataclass(frozen=True)
@@ -124,6 +210,7 @@ class PairStatement:
     net: Decimal
     count: int = 0
     first_index: int = 0
+    corrections_net: Decimal = Decimal("0.00")
 
 
 PAIR_ROW_FIELDS = (
@@ -167,13 +254,15 @@ def pair_rows(*, agreements: QuerySet[Agreement], year: int, month: int) -> Iter
         )
         # Only what a row needs: the placement's long texts stay in the database.
         .only(*PAIR_ROW_FIELDS)
-        .prefetch_related("versions")
+        .prefetch_related("versions", "temporary_splits", "recommendations")
         .order_by("placement__pk")
     )
     for agreement in agreements.iterator(chunk_size=500):
-        statement = placement_statement(placement=agreement.placement, year=year, month=month)
+        placement = agreement.placement
+        statement = placement_statement(placement=placement, year=year, month=month)
         if statement is not None:
-            yield PairRow(placement=agreement.placement, statement=statement)
+            corrections = placement_corrections(placement=placement, year=year, month=month)
+            yield PairRow(placement=placement, statement=statement, corrections=tuple(corrections))
 
 
 class PairTotals:
@@ -184,6 +273,7 @@ class PairTotals:
         self.count = 0
         self.total = self.region_part = self.municipality_part = Decimal(0)
         self.region_owes = self.municipality_owes = Decimal(0)
+        self.corrections_net = Decimal(0)
 
     @property
     def net(self) -> Decimal:
@@ -198,6 +288,13 @@ class PairTotals:
         balance = pair_balance([(placing, row.statement)])
         self.region_owes += balance.region_owes_municipality
         self.municipality_owes += balance.municipality_owes_region
+        # R-DISP-1: a retroactive recommendation's corrections move money the same way.
+        net = row.correction_net
+        self.corrections_net += net
+        if net > 0:
+            self.region_owes += net
+        else:
+            self.municipality_owes -= net
         return row
 
 
@@ -229,6 +326,7 @@ def pair_statement(
         net=totals.net,
         count=totals.count,
         first_index=start,
+        corrections_net=totals.corrections_net,
     )
 
 

@@ -36,6 +36,7 @@ from sip.models import Invitation, Sip, SipMeeting
 
 from . import forms, selectors, services, signatures
 from .models import Agreement, AgreementVersion, CostMeeting
+from .policy import party_principal_ids
 
 
 def _staff_for(placement: Placement, principals: tuple[Principal, Principal]) -> list[User]:
@@ -409,8 +410,18 @@ class AgreementDetailView(PolicyObjectMixin, View):
             )
         )
         can_edit = visible(request.user, Agreement, CHANGE).filter(pk=agreement.pk).exists()
+        disputes = list(
+            agreement.disputes.select_related("temporary_split", "raised_by_principal").order_by(
+                "-opened_on", "-pk"
+            )
+        )
         context = {
             "agreement": agreement,
+            "disputes": disputes,
+            # R-DISP-1: a party opens a dispute when none is open and the placement has started.
+            "can_open_dispute": agreement.placement.actual_start is not None
+            and not any(d.status == "open" for d in disputes)
+            and bool(party_principal_ids(request.user, agreement)),
             "placement": agreement.placement,
             "show_details": child_details_visible(request.user, agreement.placement.child),
             "versions": versions,
@@ -513,6 +524,9 @@ class PlacementStatementView(PolicyObjectMixin, View):
         statement = selectors.placement_statement(
             placement=self.object, year=month.year, month=month.month
         )
+        corrections = selectors.placement_corrections(
+            placement=self.object, year=month.year, month=month.month
+        )
         audit_record(
             action=AuditAction.VIEW,
             request=request,
@@ -525,6 +539,7 @@ class PlacementStatementView(PolicyObjectMixin, View):
             {
                 "placement": self.object,
                 "statement": statement,
+                "corrections": [{"line": line} for line in corrections],
                 "month": month,
                 "month_form": forms.MonthForm(initial={"month": month}),
             },
@@ -599,6 +614,12 @@ class PairStatementView(View):
             names_of = visible_child_names(
                 request.user, (row.placement.child_id for row in result.rows)
             )
+            row_names = {
+                row.placement.pk: placement_name(
+                    row.placement, show_name=row.placement.child_id in names_of
+                )
+                for row in result.rows
+            }
             context.update(
                 result=result,
                 municipality=names[0],
@@ -607,12 +628,12 @@ class PairStatementView(View):
                 paginator=page.paginator,
                 is_paginated=page.paginator.num_pages > 1,
                 querystring=query.urlencode(),
-                row_names={
-                    row.placement.pk: placement_name(
-                        row.placement, show_name=row.placement.child_id in names_of
-                    )
+                row_names=row_names,
+                corrections=[
+                    {"line": line, "name": row_names[row.placement.pk]}
                     for row in result.rows
-                },
+                    for line in row.corrections
+                ],
             )
             audit_record(
                 action=AuditAction.VIEW,
@@ -651,6 +672,16 @@ def _export_rows(pair: Any, month: date) -> Iterator[list[Any]]:
             row.statement.municipality,
             row.statement.region,
         ]
+        # R-DISP-1: a retroactive recommendation's correction lines, per month adjusted.
+        for line in row.corrections:
+            yield [
+                row.placement.pk,
+                _("Correction %(month)s") % {"month": f"{line.year}-{line.month:02d}"},
+                "",
+                line.region_difference + line.municipality_difference,
+                line.municipality_difference,
+                line.region_difference,
+            ]
     yield [_("Sum"), "", "", totals.total, totals.municipality_part, totals.region_part]
     yield [_("Region owes the municipality"), "", "", totals.region_owes, "", ""]
     yield [_("Municipality owes the region"), "", "", totals.municipality_owes, "", ""]

@@ -26,6 +26,8 @@ KIND_LABELS = {
     DeadlineKind.CARE_CONTACT: _("Permanent care contact appointed"),
     DeadlineKind.POWER_OF_ATTORNEY: _("Power of attorney issued (LVU)"),
     DeadlineKind.PLACEMENT_FOLLOW_UP: _("Joint follow-up of the placement"),
+    DeadlineKind.DISPUTE_SUB_REGIONAL: _("Dispute solved sub-regionally (30 days)"),
+    DeadlineKind.DISPUTE_REGIONAL: _("Dispute prepared by the regional level (30 days)"),
 }
 STATUS_LABELS = {
     DeadlineStatus.MET_ON_TIME: _("Met on time"),

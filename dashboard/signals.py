@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from agreements.models import AgreementVersion, JointReview
+from agreements.models import AgreementVersion, Dispute, JointReview
 from placements.models import HealthExamination, Placement
 from sip.models import PlanVersion, Sip, SipMeeting
 
@@ -40,3 +40,8 @@ def _review(sender: Any, instance: JointReview, **kwargs: Any) -> None:
 @receiver(post_save, sender=PlanVersion)
 def _sip(sender: Any, instance: Any, **kwargs: Any) -> None:
     sync.refresh_sip(instance.pk if sender is Sip else instance.sip_id)
+
+
+@receiver(post_save, sender=Dispute)
+def _dispute(sender: Any, instance: Dispute, **kwargs: Any) -> None:
+    sync.refresh_dispute(instance.pk)

@@ -346,6 +346,57 @@ def refresh_sip(sip_id: int) -> None:
         Deadline.objects.bulk_create(sip_deadlines(sip))
 
 
+def dispute_deadlines(dispute: Any) -> list[Deadline]:
+    """R-DISP-1: the dispute's two clocks (sub-regional 30 days, regional 30 days), on the case
+    of the placement, for its placing unit and caseworker."""
+    from domain import disputes as dispute_rules
+    from domain.levels import Level
+
+    placement = dispute.agreement.placement
+    child = placement.child
+    state = dispute_rules.DisputeState(
+        level=Level(dispute.level),
+        status=dispute_rules.DisputeStatus(dispute.status),
+        opened_on=dispute.opened_on,
+        sub_regional_since=dispute.sub_regional_since,
+        regional_since=dispute.regional_since,
+    )
+    rule_set = child.home_municipality.rule_set_on(dispute.opened_on)
+    url = reverse("agreements:dispute_detail", args=[dispute.pk])
+    return [
+        _row(
+            deadline,
+            key=f"dispute:{dispute.pk}:{deadline.kind.value}",
+            child=child,
+            placement=placement,
+            unit=placement.placing_unit,
+            responsible=placement.caseworker,
+            url=url,
+        )
+        for deadline in dispute_rules.dispute_deadlines(
+            state, closed_on=dispute.closed_on, rule_set=rule_set
+        )
+    ]
+
+
+def _disputes() -> Any:
+    from agreements.models import Dispute
+
+    return Dispute.objects.select_related(
+        "agreement__placement__child__home_municipality__region",
+        "agreement__placement__placing_unit",
+        "agreement__placement__caseworker",
+    )
+
+
+@transaction.atomic
+def refresh_dispute(dispute_id: int) -> None:
+    Deadline.objects.filter(key__startswith=f"dispute:{dispute_id}:").delete()
+    dispute = _disputes().filter(pk=dispute_id).first()
+    if dispute is not None:
+        Deadline.objects.bulk_create(dispute_deadlines(dispute))
+
+
 CHUNK_SIZE = 500
 
 
@@ -421,7 +472,24 @@ def rebuild_all(*, chunk_size: int = CHUNK_SIZE) -> int:
         with transaction.atomic():
             Deadline.objects.filter(sip_id__in=ids, key__startswith="sip:").delete()
             Deadline.objects.bulk_create(rows, batch_size=2000)
+
+    dispute_ids = list(_disputes().order_by("pk").values_list("pk", flat=True))
+    for ids in _chunks(dispute_ids, chunk_size):
+        rows = [
+            row for dispute in _disputes().filter(pk__in=ids) for row in dispute_deadlines(dispute)
+        ]
+        with transaction.atomic():
+            Deadline.objects.filter(
+                key__in=[f"dispute:{pk}:{kind}" for pk in ids for kind in DISPUTE_KINDS]
+            ).delete()
+            Deadline.objects.bulk_create(rows, batch_size=2000)
     return Deadline.objects.count()
+
+
+DISPUTE_KINDS = (
+    engine.DeadlineKind.DISPUTE_SUB_REGIONAL.value,
+    engine.DeadlineKind.DISPUTE_REGIONAL.value,
+)
 
 
 def sips_plan_versions() -> Any:

@@ -34,6 +34,8 @@ class DeadlineKind(StrEnum):
     CARE_CONTACT = "care_contact"
     POWER_OF_ATTORNEY = "power_of_attorney"
     PLACEMENT_FOLLOW_UP = "placement_follow_up"
+    DISPUTE_SUB_REGIONAL = "dispute_sub_regional"
+    DISPUTE_REGIONAL = "dispute_regional"
 
 
 # The rule each kind enforces. The investigation deadlines have no rule ID in DOMAIN.md; they
@@ -51,6 +53,8 @@ RULE_OF: dict[DeadlineKind, str] = {
     DeadlineKind.CARE_CONTACT: "R-PLAC-5",
     DeadlineKind.POWER_OF_ATTORNEY: "R-PLAC-6",
     DeadlineKind.PLACEMENT_FOLLOW_UP: "R-PLAC-7",
+    DeadlineKind.DISPUTE_SUB_REGIONAL: "R-DISP-1",
+    DeadlineKind.DISPUTE_REGIONAL: "R-DISP-1",
 }
 
 
@@ -109,6 +113,11 @@ _DUE_FROM_START: dict[DeadlineKind, Callable[[date, RuleSet], date]] = {
     DeadlineKind.POWER_OF_ATTORNEY: lambda start, rs: start,
     # R-PLAC-7 (L24): the next joint follow-up of the placement on the date the last one set.
     DeadlineKind.PLACEMENT_FOLLOW_UP: lambda start, rs: start,
+    # R-DISP-1: a dispute not solved within 30 days at the sub-regional level goes to the
+    # regional level (``start``: the day it reached the sub-regional level, day 0) ...
+    DeadlineKind.DISPUTE_SUB_REGIONAL: lambda start, rs: _days(start, rs.dispute_subregional_days),
+    # ... which prepares the matter within 30 days of receiving it.
+    DeadlineKind.DISPUTE_REGIONAL: lambda start, rs: _days(start, rs.dispute_regional_days),
 }
 
 

@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 
 from agreements import urls as agreement_urls
-from agreements.models import AgreementLine, AgreementVersion, CostMeeting
+from agreements import disputes as dispute_services
+from agreements.models import AgreementLine, AgreementVersion, CostMeeting, Dispute, DisputeStep
 from core.models import AuditAction
 from organisations.models import Role, Unit
 from placements.models import Placement
@@ -39,12 +40,20 @@ OBJECT_VIEWS = [
     ("version_sign", "version", "pk"),
     ("version_decline", "version", "pk"),
     ("version_document", "version", "pk"),
+    # R-DISP-1: disputes.
+    ("dispute_open", "agreement", "pk"),
+    ("dispute_detail", "dispute", "pk"),
+    ("dispute_escalate", "dispute", "pk"),
+    ("dispute_resolve", "dispute", "pk"),
+    ("dispute_recommend", "dispute", "pk"),
+    ("dispute_comment", "dispute", "pk"),
 ]
 
 OBJECT_TYPES = {
     "placement": "placements.placement",
     "agreement": "agreements.agreement",
     "version": "agreements.agreementversion",
+    "dispute": "agreements.dispute",
 }
 
 OUTSIDERS = ["mdl_caseworker", "mdl_manager", "mdl_admin", "uninvited_clinician"]
@@ -65,8 +74,22 @@ def uninvited_clinician(region):
 
 
 @pytest.fixture
-def gbg_objects(placement, agreement, draft):
-    return {"placement": placement, "agreement": agreement, "version": draft}
+def gbg_objects(placement, agreement, draft, sip_meeting, gbg_caseworker, goteborg):
+    activate(placement, actual_start=date(2026, 5, 1))
+    dispute = dispute_services.dispute_open(
+        user=gbg_caseworker,
+        agreement=agreement,
+        data=dispute_services.OpeningData(
+            subject="cost",
+            question="Olika läsning.",
+            raised_by_principal_id=goteborg.pk,
+            sip_meeting=sip_meeting,
+            effective_from=date(2026, 5, 15),
+            region_percent=Decimal(40),
+            region_amount_per_month=None,
+        ),
+    )
+    return {"placement": placement, "agreement": agreement, "version": draft, "dispute": dispute}
 
 
 def _url(view, objects) -> tuple[str, object]:
@@ -81,6 +104,8 @@ def _state() -> dict:
         "versions": list(AgreementVersion.objects.values()),
         "lines": list(AgreementLine.objects.values()),
         "placements": list(Placement.objects.values()),
+        "disputes": list(Dispute.objects.values()),
+        "dispute_steps": list(DisputeStep.objects.values()),
     }
 
 
@@ -140,7 +165,14 @@ def test_other_organisations_get_404_and_one_denied_audit_row(
 
 
 @pytest.mark.parametrize(
-    "view", [v for v in OBJECT_VIEWS if v[0] not in ("version_sign", "version_decline")]
+    "view",
+    [
+        v
+        for v in OBJECT_VIEWS
+        # Signing needs a mandate; only the regional level recommends (R-DISP-1); a dispute is
+        # open, so opening another redirects to it.
+        if v[0] not in ("version_sign", "version_decline", "dispute_recommend")
+    ],
 )
 def test_the_goteborg_caseworker_is_never_denied(
     client_for, gbg_caseworker, gbg_objects, audit, view
