@@ -79,6 +79,7 @@ NOT_HTML_PAGES = {
     "dashboard:calendar_feed",
     "dashboard:reminder_preferences",
     "dashboard:calendar_renew",
+    "exports:download",
 }
 PRINTED_PAGES = (
     "placements:placement_detail",
@@ -138,6 +139,9 @@ OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "sip:meeting_held": lambda: _first(SipMeeting.objects.filter(started_at__isnull=True)),
     "agreements:agreement_detail": lambda: _first(Agreement.objects.order_by("pk")),
     "agreements:agreement_new_version": lambda: _first(Agreement.objects.order_by("pk")),
+    "exports:principal": lambda: list(
+        Unit.objects.order_by("principal_id").values_list("principal_id", flat=True).distinct()
+    )[:MAX_CANDIDATES],
 }
 OBJECTS_BY_KWARG: dict[str, Callable[[], list[int]]] = {
     "child_pk": _children,
