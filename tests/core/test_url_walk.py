@@ -67,6 +67,9 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
     "agreements:version_document": {"pk": 1},
+    # exports
+    "exports:principal": {"pk": 1},
+    "exports:download": {"pk": 1},
     # dashboard and later apps: add yours here
 }
 
