@@ -243,3 +243,44 @@ OTP_TOTP_ISSUER = "Placeringar"
 AXES_USERNAME_FORM_FIELD = "username"
 # Failures count per address as sign-in reads it: "Anna@X.se" and "anna@x.se" are one account.
 AXES_USERNAME_CALLABLE = "organisations.auth.axes_username"
+
+# The integration API (issue 15): bearer tokens of system accounts only (no session, no
+# password), a rate limit per token, JSON only, Swedish messages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE_LIMIT", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Placeringar API",
+    "DESCRIPTION": (
+        "The integration API for the principals' own systems. Authenticate with "
+        "`Authorization: Bearer <token>` (a token of a system account, created by an "
+        "administrator of its principal). Everything outside the account's scope is 404."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProvisionEnum": "placements.models.Provision",
+        "ExamKindEnum": "placements.models.ExamKind",
+        "SipMeetingKindEnum": "sip.models.SipMeeting.Kind",
+        "AgreementLineKindEnum": "agreements.models.AgreementLine.Kind",
+    },
+}

@@ -67,6 +67,18 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
     "agreements:version_document": {"pk": 1},
+    # api (issue 15): the API answers 401 without a token; the token pages need sign-in
+    "api:child_detail": {"pk": 1},
+    "api:placement_detail": {"pk": 1},
+    "api:health_examination_create": {"pk": 1},
+    "api:placement_statement": {"pk": 1},
+    "api:sip_detail": {"pk": 1},
+    "api:cost_meeting_detail": {"pk": 1},
+    "api:agreement_detail": {"pk": 1},
+    "api:version_document": {"pk": 1},
+    "api:deadline_detail": {"pk": 1},
+    "api:account_detail": {"pk": 1},
+    "api:token_revoke": {"pk": 1},
     # exports
     "exports:principal": {"pk": 1},
     "exports:download": {"pk": 1},

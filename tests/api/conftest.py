@@ -1,0 +1,96 @@
+"""The API tests' world: the hostile tests' Göteborg and Mölndal cases (tests/hostile/conftest),
+with a system account and an API key for each municipality and a signed PDF on the signed
+agreement. The clock is frozen on Friday 15 May 2026, 10:00."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from agreements.models import SignedDocument
+from api import services
+from organisations.models import Role
+from tests.agreements.conftest import TODAY, at
+from tests.factories import member
+from tests.hostile.conftest import _build_world
+
+PDF = b"%PDF-1.7\n% a signed agreement stands in here\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(time_machine):
+    time_machine.move_to(at(TODAY, 10), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The rate limit counts in the cache: every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def build_api_world() -> SimpleNamespace:
+    w = _build_world()
+    w.gbg_admin = member(w.gbg_social, Role.ADMINISTRATOR, email="admin@gbg.example")
+    w.mdl_admin = member(w.mdl_social, Role.ADMINISTRATOR, email="admin@mdl.example")
+    w.gbg_account = services.system_account_create(
+        user=w.gbg_admin, principal=w.goteborg, name="Göteborgs verksamhetssystem"
+    )
+    w.gbg_token_row, w.gbg_token = services.token_create(
+        user=w.gbg_admin, account=w.gbg_account, name="Produktion"
+    )
+    w.mdl_account = services.system_account_create(
+        user=w.mdl_admin, principal=w.molndal, name="Mölndals verksamhetssystem"
+    )
+    w.mdl_token_row, w.mdl_token = services.token_create(
+        user=w.mdl_admin, account=w.mdl_account, name="Produktion"
+    )
+    w.region_account = services.system_account_create(
+        user=None, principal=w.region, name="Regionens journalsystem", units=[w.bup]
+    )
+    w.region_token_row, w.region_token = services.token_create(
+        user=None, account=w.region_account, name="Journal"
+    )
+    w.document = SignedDocument.objects.create(
+        version=w.signed,
+        revision=3,
+        signing_round=1,
+        pdf=PDF,
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        is_final=True,
+    )
+    return w
+
+
+@pytest.fixture(scope="module")
+def api_world(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(at(TODAY, 10), tick=False),
+        transaction.atomic(),
+    ):
+        yield build_api_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def w(api_world, db):
+    return api_world
+
+
+@pytest.fixture
+def api():
+    def _client(token: str | None) -> APIClient:
+        client = APIClient()
+        if token is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return _client
