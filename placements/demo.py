@@ -47,20 +47,22 @@ def seed_children(*, today: date) -> None:
     region = Principal.objects.get(kind=Principal.Kind.REGION, name="Västra Götalandsregionen")
     vc = Unit.objects.get(principal=region, name="Vårdcentralen Majorna")
     ftv = Unit.objects.get(principal=region, name="Folktandvården Göteborg")
-    # (status, form, legal basis, acute, start offset in days)
+    # (status, form, legal basis, acute, start offset in days, reason category: R-FOLLOW-1)
     plans = [
-        ("active", "hvb", "sol", True, -12),
-        ("active", "foster_home", "lvu", True, -45),
-        ("planned", "hvb", "sol", False, 20),
-        ("planned", "foster_home", "sol", False, 40),
-        ("ended", "emergency_foster_home", "lvu", True, -120),
-        ("cancelled", "supported_housing", "sol", False, -10),
-        ("active", "hvb", "lvu", True, -25),
-        ("active", "hvb", "sol", True, -5),
-        ("planned", "sis", "lvu", False, 10),
-        ("ended", "foster_home", "sol", True, -200),
+        ("active", "hvb", "sol", True, -12, "psychiatric"),
+        ("active", "foster_home", "lvu", True, -45, "neglect_abuse"),
+        ("planned", "hvb", "sol", False, 20, "substance_use"),
+        ("planned", "foster_home", "sol", False, 40, "neglect_abuse"),
+        ("ended", "emergency_foster_home", "lvu", True, -120, "neglect_abuse"),
+        ("cancelled", "supported_housing", "sol", False, -10, "other"),
+        ("active", "hvb", "lvu", True, -25, "behaviour"),
+        ("active", "hvb", "sol", True, -5, "psychiatric"),
+        ("planned", "sis", "lvu", False, 10, "behaviour"),
+        ("ended", "foster_home", "sol", True, -200, "honour"),
     ]
-    for demo, (status, form, basis, acute, offset) in zip(DEMO_CHILDREN, plans, strict=True):
+    for demo, (status, form, basis, acute, offset, reason) in zip(
+        DEMO_CHILDREN, plans, strict=True
+    ):
         municipality = Principal.objects.get(name=demo.municipality)
         unit = Unit.objects.get(principal=municipality, kind=Unit.Kind.SOCIAL_SERVICES)
         caseworker = User.objects.filter(
@@ -106,6 +108,7 @@ def seed_children(*, today: date) -> None:
             caseworker=caseworker,
             form=form,
             legal_basis=basis,
+            reason_category=reason,
             is_acute=acute,
             status=status,
             provider_name={"hvb": "HVB Solgläntan", "sis": "SiS Nereby"}.get(

@@ -117,6 +117,7 @@ class PlacementForm(ModelForm):
             "caseworker",
             "form",
             "legal_basis",
+            "reason_category",
             "is_acute",
             "provider_name",
             "provider_organisation_number",
@@ -192,6 +193,7 @@ class PlacementForm(ModelForm):
             Fieldset(
                 _("Form and provider"),
                 pair("form", "legal_basis"),
+                "reason_category",
                 "is_acute",
                 "provider_name",
                 pair("provider_organisation_number", "provider_municipality"),

@@ -154,6 +154,21 @@ class LegalBasis(models.TextChoices):
     LSS = "lss", "LSS"
 
 
+class ReasonCategory(models.TextChoices):
+    """The main reason for the placement, as a category for the annual follow-up of HVB
+    placements' motives (R-FOLLOW-1, 003 §4.4). Socialstyrelsen's national statistics only
+    distinguish the LVU grounds (the home environment, LVU 2 §; the young person's own
+    behaviour, LVU 3 §); these finer categories fold into them (domain.followup.REASON_GROUPS)."""
+
+    BEHAVIOUR = "behaviour", _("Own behaviour or criminality")
+    SUBSTANCE_USE = "substance_use", _("Substance use")
+    PSYCHIATRIC = "psychiatric", _("Psychiatric problems")
+    NEGLECT_ABUSE = "neglect_abuse", _("Neglect or abuse in the home")
+    HONOUR = "honour", _("Honour-related violence or oppression")
+    UNACCOMPANIED = "unaccompanied", _("Unaccompanied minor")
+    OTHER = "other", _("Other reason")
+
+
 class Provision(models.TextChoices):
     """Mirrors domain.placements.Provision (R-PLAC-1, L13)."""
 
@@ -174,6 +189,7 @@ class Placement(models.Model):
     Form = PlacementForm
     LegalBasis = LegalBasis
     Provision = Provision
+    ReasonCategory = ReasonCategory
 
     child = models.ForeignKey(
         Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="placements"
@@ -200,6 +216,14 @@ class Placement(models.Model):
     )
     form = models.CharField(_("form of placement"), max_length=30, choices=Form.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=10, choices=LegalBasis.choices)
+    # R-FOLLOW-1: the motive of the placement as a category (blank on rows made before it).
+    reason_category = models.CharField(
+        _("main reason for the placement"),
+        max_length=20,
+        choices=ReasonCategory.choices,
+        blank=True,
+        help_text=_("Counted, without personal data, in the annual follow-up."),
+    )
     is_acute = models.BooleanField(
         _("acute placement"),
         default=False,
@@ -352,6 +376,10 @@ class Placement(models.Model):
                 condition=Q(municipality_provision__in=["", *[p.value for p in rules.Provision]])
                 & Q(region_provision__in=["", *[p.value for p in rules.Provision]]),
                 name="placement_provision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_category__in=["", *[r.value for r in ReasonCategory]]),
+                name="placement_reason_category_valid",
             ),
         ]
         indexes = [models.Index(fields=["placing_unit", "status"], name="placement_unit_status")]
