@@ -9,7 +9,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Cost-responsibility agreements")
 
     def ready(self) -> None:
-        from core.context_processors import register_nav
+        from core.context_processors import register_nav, register_nav_condition
         from organisations.models import Role
         from placements import hooks
 
@@ -27,6 +27,13 @@ class AgreementsConfig(AppConfig):
             _("Cost statements"),
             (Role.CASEWORKER, Role.MANAGER, Role.CLINICIAN),
         )
+        # R-DISP-1: the parties' staff, and the members of the cooperation bodies (no unit role).
+        register_nav(
+            "agreements:dispute_list",
+            _("Disputes"),
+            (Role.CASEWORKER, Role.MANAGER, Role.CLINICIAN),
+        )
+        register_nav_condition("agreements:dispute_list", policy.is_cooperation_member)
 
 
 def _end_agreement_with_placement(*, user: Any, placement: Any, on: Any, **kwargs: Any) -> None:

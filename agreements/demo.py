@@ -137,3 +137,58 @@ def seed_cases(*, today: date) -> None:
             ],
         )
         services.agreement_send_for_signature(user=caseworker, version=version)
+    seed_disputes(today=today)
+
+
+def seed_disputes(*, today: date) -> None:
+    """R-DISP-1 in the demo: one dispute about the cost of a running Göteborg placement, opened
+    five days ago with a temporary split agreed at the child's SIP meeting and passed to
+    Göteborgsregionen's sub-regional cooperation two days later (its 30 days are running), so
+    that the caseworker, the BUP clinician and delregion.gr@demo.example see it."""
+    from domain import disputes as rules
+
+    from . import disputes
+    from .models import Agreement, Dispute
+
+    if Dispute.objects.exists():
+        return
+    caseworker = User.objects.get(email="handlaggare.goteborg@demo.example")
+    for agreement in Agreement.objects.filter(
+        municipality__name="Göteborg", placement__actual_start__isnull=False
+    ).order_by("pk"):
+        meeting = (
+            SipMeeting.objects.filter(
+                sip__child_id=agreement.placement.child_id, started_at__isnull=False
+            )
+            .order_by("started_at")
+            .first()
+        )
+        opened = today - timedelta(days=5)
+        if meeting is None or meeting.started_at.date() > opened:
+            continue
+        dispute = disputes.dispute_open(
+            user=caseworker,
+            agreement=agreement,
+            data=disputes.OpeningData(
+                subject=Dispute.Subject.COST,
+                question=(
+                    "Kommunen anser att behandlingen på HVB-hemmet är hälso- och sjukvård som "
+                    "regionen ska bära en större del av; regionen anser att standardfördelningen "
+                    "gäller."
+                ),
+                raised_by_principal_id=agreement.municipality_id,
+                sip_meeting=meeting,
+                effective_from=max(opened, agreement.placement.actual_start),
+                region_percent=Decimal(50),
+                region_amount_per_month=None,
+            ),
+            today=opened,
+        )
+        disputes.dispute_escalate(
+            user=caseworker,
+            dispute=dispute,
+            how=rules.Escalation.BY_PARTY,
+            text="Närmaste chefer kunde inte enas.",
+            today=opened + timedelta(days=2),
+        )
+        return

@@ -133,16 +133,25 @@ class DisputeOpenView(ServiceFormMixin, PolicyObjectMixin, FormView):
             return redirect("agreements:dispute_detail", pk=open_dispute.pk)
         return None
 
+    def _sip_meetings(self) -> Any:
+        """The child's held SIP meetings, the latest first."""
+        return SipMeeting.objects.filter(
+            sip__child_id=self.object.placement.child_id, started_at__isnull=False
+        ).order_by("-started_at")
+
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {
             "principals": Principal.objects.filter(pk__in=self.principal_ids),
-            "sip_meetings": SipMeeting.objects.filter(
-                sip__child_id=self.object.placement.child_id, started_at__isnull=False
-            ).order_by("-started_at"),
+            "sip_meetings": self._sip_meetings(),
         }
 
     def get_initial(self) -> dict[str, Any]:
-        initial: dict[str, Any] = {"effective_from": timezone.localdate()}
+        latest = self._sip_meetings().first()
+        initial: dict[str, Any] = {
+            "effective_from": timezone.localdate(),
+            # The latest held SIP meeting: where the parties agreed the split "at once".
+            "sip_meeting": latest.pk if latest else None,
+        }
         if len(self.principal_ids) == 1:
             initial["raised_by_principal"] = next(iter(self.principal_ids))
         return initial
