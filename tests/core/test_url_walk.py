@@ -67,6 +67,13 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
     "agreements:version_document": {"pk": 1},
+    # deviations (issue 14, R-DEV-1)
+    "deviations:deviation_detail": {"pk": 1},
+    "deviations:deviation_receive": {"pk": 1},
+    "deviations:deviation_answer": {"pk": 1},
+    "deviations:deviation_escalate": {"pk": 1},
+    "deviations:deviation_close": {"pk": 1},
+    "deviations:deviation_comment": {"pk": 1},
     # api (issue 15): the API answers 401 without a token; the token pages need sign-in
     "api:child_detail": {"pk": 1},
     "api:placement_detail": {"pk": 1},
