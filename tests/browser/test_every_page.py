@@ -40,7 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements import services as agreement_services
-from agreements.models import Agreement, AgreementVersion
+from agreements.models import Agreement, AgreementVersion, Dispute
 from organisations.demo import DEMO_PASSWORD
 from organisations.models import Unit, User
 from placements.models import Child, HealthExamination, Placement, PlacementStatus, RelatedPerson
@@ -139,6 +139,15 @@ OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "sip:meeting_held": lambda: _first(SipMeeting.objects.filter(started_at__isnull=True)),
     "agreements:agreement_detail": lambda: _first(Agreement.objects.order_by("pk")),
     "agreements:agreement_new_version": lambda: _first(Agreement.objects.order_by("pk")),
+    # R-DISP-1: the demo's dispute; opening one on an agreement without one.
+    "agreements:dispute_open": lambda: _first(
+        Agreement.objects.filter(disputes__isnull=True).order_by("pk")
+    ),
+    "agreements:dispute_detail": lambda: _first(Dispute.objects.order_by("pk")),
+    "agreements:dispute_escalate": lambda: _first(Dispute.objects.order_by("pk")),
+    "agreements:dispute_resolve": lambda: _first(Dispute.objects.order_by("pk")),
+    "agreements:dispute_recommend": lambda: _first(Dispute.objects.order_by("pk")),
+    "agreements:dispute_comment": lambda: _first(Dispute.objects.order_by("pk")),
     "exports:principal": lambda: list(
         Unit.objects.order_by("principal_id").values_list("principal_id", flat=True).distinct()
     )[:MAX_CANDIDATES],

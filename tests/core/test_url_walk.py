@@ -67,6 +67,13 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "dashboard:calendar_feed": {"token": "not-a-real-token"},
     "agreements:version_decline": {"pk": 1},
     "agreements:version_document": {"pk": 1},
+    # disputes (issue 14, R-DISP-1)
+    "agreements:dispute_open": {"pk": 1},
+    "agreements:dispute_detail": {"pk": 1},
+    "agreements:dispute_escalate": {"pk": 1},
+    "agreements:dispute_resolve": {"pk": 1},
+    "agreements:dispute_recommend": {"pk": 1},
+    "agreements:dispute_comment": {"pk": 1},
     # deviations (issue 14, R-DEV-1)
     "deviations:deviation_detail": {"pk": 1},
     "deviations:deviation_receive": {"pk": 1},
