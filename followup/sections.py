@@ -32,11 +32,12 @@ class Section:
     chart: SafeString | None = None
     chart_title: str = ""
     group: str = ""
+    sheet: str = ""  # a short name for the spreadsheet's tab
 
     @property
     def sheet_title(self) -> str:
         # Excel: at most 31 characters, none of []:*?/\
-        name = self.title
+        name = self.sheet or self.title
         for char in "[]:*?/\\":
             name = name.replace(char, "-")
         return name[:31]
@@ -55,6 +56,7 @@ def _count_table(
     table: CountTable,
     *,
     group: str,
+    sheet: str,
     chart_title: str = "",
 ) -> Section:
     rows = [[row["label"], *row["cells"], row["total"]] for row in table.table()]
@@ -66,6 +68,7 @@ def _count_table(
         rows=rows,
         footer=[_("Total"), *table.totals, table.total],
         group=group,
+        sheet=sheet,
     )
     if chart_title:
         section.chart_title = chart_title
@@ -127,6 +130,7 @@ def build_sections(report: Report) -> list[Section]:
         _("Deviations by category and level"),
         _("Category"),
         deviations.by_level,
+        sheet=_("Deviations by level"),
         group=_("Deviations (R-DEV-1)"),
         chart_title=_("Deviations reported in the period by category"),
     )
@@ -136,6 +140,7 @@ def build_sections(report: Report) -> list[Section]:
         _("Deviations by category and status"),
         _("Category"),
         deviations.by_status,
+        sheet=_("Deviations by status"),
         group=_("Deviations (R-DEV-1)"),
     )
     by_status.notes.append(
@@ -150,6 +155,7 @@ def build_sections(report: Report) -> list[Section]:
                 _("Disputes by subject and level reached"),
                 _("Subject"),
                 report.disputes.by_level,
+                sheet=_("Disputes by level"),
                 group=_("Disputes (R-DISP-1)"),
                 chart_title=_("Disputes opened in the period by subject"),
             )
@@ -160,6 +166,7 @@ def build_sections(report: Report) -> list[Section]:
                 _("Disputes by subject and outcome"),
                 _("Subject"),
                 report.disputes.by_outcome,
+                sheet=_("Disputes by outcome"),
                 group=_("Disputes (R-DISP-1)"),
             )
         )
@@ -168,6 +175,7 @@ def build_sections(report: Report) -> list[Section]:
     hvb = _("HVB placements (003 §4.4)")
     volume_section = Section(
         key="hvb-volume",
+        sheet=_("HVB volume"),
         title=_("HVB placements: volume and cost"),
         header=[
             _("Municipality"),
@@ -210,6 +218,7 @@ def build_sections(report: Report) -> list[Section]:
         principal_rows.append([volumes.region_name, volumes.region_part])
     cost_section = Section(
         key="hvb-cost",
+        sheet=_("HVB cost per principal"),
         title=_("HVB placements: cost per principal"),
         header=[_("Principal"), _("Cost borne in the period (SEK)")],
         kinds=[TEXT, MONEY],
@@ -230,6 +239,7 @@ def build_sections(report: Report) -> list[Section]:
             _("HVB placements: reasons and legal basis"),
             _("Main reason"),
             report.motives.by_reason,
+            sheet=_("HVB reasons"),
             group=hvb,
             chart_title=_("HVB placements in the period by main reason"),
         )
@@ -239,6 +249,7 @@ def build_sections(report: Report) -> list[Section]:
         _("HVB placements: care content"),
         _("Kind of intervention"),
         report.care.by_kind,
+        sheet=_("HVB care content"),
         group=hvb,
     )
     care.header[-1] = _("Total")
@@ -254,6 +265,7 @@ def build_sections(report: Report) -> list[Section]:
         _("HVB placements: interventions in the agreements"),
         _("Kind of intervention"),
         report.care.lines,
+        sheet=_("HVB interventions"),
         group=hvb,
     )
     lines.notes.append(

@@ -1,0 +1,243 @@
+"""R-FOLLOW-1: the annual follow-up page, who may see which level, the downloads, and the
+number of queries, which does not grow with the data."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from core.models import AuditEvent
+from followup.policy import report_scopes
+from placements.models import Child
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("followup:report")
+
+
+def key(level: str, obj) -> str:
+    return f"{level}:{obj.pk}"
+
+
+# --- who sees which level -------------------------------------------------------------------------
+
+
+def test_each_person_is_offered_their_own_levels(world, people):
+    """R-FOLLOW-1 access: a municipality manager their municipality; a region manager and LiSA
+    the region and every part of it; a sub-regional body its area and its municipalities."""
+    w = world
+    whole = {
+        key("region", w.region),
+        key("sub_region", w.gr),
+        key("sub_region", w.fyrbodal),
+        key("municipality", w.goteborg),
+        key("municipality", w.molndal),
+        key("municipality", w.uddevalla),
+    }
+    expected = {
+        "gbg manager": {key("municipality", w.goteborg)},
+        "mdl manager": {key("municipality", w.molndal)},
+        "region manager": whole,
+        "lisa": whole,
+        "gr member": {
+            key("sub_region", w.gr),
+            key("municipality", w.goteborg),
+            key("municipality", w.molndal),
+        },
+        "fyrbodal member": {key("sub_region", w.fyrbodal), key("municipality", w.uddevalla)},
+        "gbg caseworker": set(),
+        "bup clinician": set(),
+    }
+    for who, keys in expected.items():
+        assert {s.key for s in report_scopes(people[who])} == keys, who
+
+
+@pytest.mark.parametrize("who", ["gbg caseworker", "bup clinician"])
+def test_everybody_else_gets_a_404_with_a_denied_row(client_for, people, who):
+    response = client_for(people[who]).get(URL)
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(action="denied", object_type="followup.report").exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "level", "target"),
+    [
+        ("fyrbodal member", "sub_region", "gr"),
+        ("fyrbodal member", "municipality", "goteborg"),
+        ("fyrbodal member", "region", "region"),
+        ("gr member", "sub_region", "fyrbodal"),
+        ("gbg manager", "municipality", "molndal"),
+        ("gbg manager", "region", "region"),
+        ("mdl manager", "sub_region", "gr"),
+    ],
+)
+@pytest.mark.parametrize("url_name", ["report", "report_xlsx", "report_pdf"])
+def test_a_level_outside_ones_own_is_a_404_with_a_denied_row(
+    client_for, world, people, who, level, target, url_name
+):
+    """R-FOLLOW-1: a Fyrbodal member sees nothing of Göteborgsregionen (nor of the region)."""
+    scope = key(level, getattr(world, target))
+    response = client_for(people[who]).get(
+        reverse(f"followup:{url_name}"), {"scope": scope, "year": 2025}
+    )
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(action="denied", object_type="followup.report")
+    assert denied.object_id == scope
+    assert denied.user_id == people[who].pk
+
+
+@pytest.mark.parametrize(
+    ("who", "level", "target"),
+    [
+        ("fyrbodal member", "sub_region", "fyrbodal"),
+        ("gr member", "municipality", "molndal"),
+        ("lisa", "sub_region", "fyrbodal"),
+        ("region manager", "municipality", "uddevalla"),
+        ("gbg manager", "municipality", "goteborg"),
+    ],
+)
+def test_ones_own_levels_are_shown(client_for, world, people, who, level, target):
+    response = client_for(people[who]).get(
+        URL, {"scope": key(level, getattr(world, target)), "year": 2025}
+    )
+    assert response.status_code == 200
+    assert response.context["report"].scope.pk == getattr(world, target).pk
+
+
+def test_without_parameters_the_widest_level_and_this_year(client_for, world, people):
+    response = client_for(people["lisa"]).get(URL)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.scope.key == key("region", world.region)
+    assert report.period.first == date(2026, 1, 1)  # the clock says 2026-02-10
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_counts_and_no_personal_data(client_for, data_2025, people):
+    """R-FOLLOW-1: counts only; each chart is followed by its table."""
+    w = data_2025
+    with translation.override("sv"):
+        response = client_for(people["lisa"]).get(
+            URL, {"scope": key("region", w.region), "year": 2025}, HTTP_ACCEPT_LANGUAGE="sv"
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('role="img"') >= 5
+    assert html.count("<caption>") >= 8
+    assert "1\u00a0167\u00a0000,00" in html  # the HVB cost of 2025
+    for child in Child.objects.all():
+        assert child.first_name not in html
+        assert child.identity_number not in html
+
+
+def test_a_range_replaces_the_year(client_for, data_2025, people):
+    w = data_2025
+    response = client_for(people["lisa"]).get(
+        URL,
+        {
+            "scope": key("region", w.region),
+            "year": 2025,
+            "first": "2025-06-01",
+            "last": "2025-06-30",
+        },
+    )
+    report = response.context["report"]
+    assert (report.period.first, report.period.last) == (date(2025, 6, 1), date(2025, 6, 30))
+    assert report.sips.initiated == 1
+    assert report.volumes.days == 30 + 30  # Göteborg's ongoing placement and Uddevalla's
+
+
+def test_a_range_needs_both_days_in_order(client_for, world, people):
+    with translation.override("sv"):
+        response = client_for(people["lisa"]).get(
+            URL,
+            {
+                "scope": key("region", world.region),
+                "year": 2025,
+                "first": "2025-06-30",
+                "last": "2025-06-01",
+            },
+            HTTP_ACCEPT_LANGUAGE="sv",
+        )
+    assert response.context["report"] is None
+    assert response.context["form"].errors["last"] == [
+        "Sista dagen kan inte vara före första dagen."
+    ]
+
+
+def test_the_menu_offers_the_follow_up_to_managers_only(client_for, people):
+    response = client_for(people["gbg manager"]).get(reverse("start"))
+    assert URL in response.content.decode()
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def test_the_spreadsheet_holds_numbers_as_numbers(client_for, data_2025, people):
+    """R-FOLLOW-1: one sheet per section; counts and amounts are numbers, never text."""
+    w = data_2025
+    response = client_for(people["region manager"]).get(
+        reverse("followup:report_xlsx"), {"scope": key("region", w.region), "year": 2025}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(workbook.sheetnames) >= 9
+    volume = next(ws for ws in workbook.worksheets if ws.title == "HVB volym")
+    total = next(r for r in volume.iter_rows(min_row=3, values_only=True) if r[0] == "Totalt")
+    assert total[1:4] == (4, 3, 412)
+    assert Decimal(str(total[4])) == Decimal("1167000")
+    assert all(isinstance(v, int | float) for v in total[1:])
+    sip = workbook.worksheets[1]
+    assert [r[1] for r in sip.iter_rows(min_row=3, max_row=6, values_only=True)] == [5, 3, 1, 1]
+    assert AuditEvent.objects.filter(action="export", object_type="followup.report").count() == 1
+
+
+def test_the_pdf_for_the_follow_up_meeting(client_for, data_2025, people):
+    w = data_2025
+    response = client_for(people["gr member"]).get(
+        reverse("followup:report_pdf"), {"scope": key("sub_region", w.gr), "year": 2025}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+# --- queries do not grow with the data --------------------------------------------------------
+
+
+def _more_data(w, n: int) -> None:
+    for i in range(n):
+        w.sip(w.goteborg, date(2025, 1 + i % 12, 1), date(2025, 1 + i % 12, 5))
+        p = w.placement(w.molndal, start=date(2025, 1 + i % 12, 2), reason="behaviour")
+        w.version(p, start=date(2025, 1 + i % 12, 2), lines=(("health_care", "region"),))
+        w.deviation(w.molndal, w.region, w.gr, category="other", reported=date(2025, 3, 3))
+
+
+@pytest.mark.parametrize("fmt", ["report", "report_xlsx"])
+def test_the_number_of_queries_does_not_grow_with_the_data(
+    client_for, data_2025, people, django_assert_max_num_queries, fmt
+):
+    """Issue 14: counts are computed in the database: the same bound at two sizes."""
+    w = data_2025
+    client = client_for(people["lisa"])
+    params = {"scope": key("region", w.region), "year": 2025}
+    url = reverse(f"followup:{fmt}")
+    with django_assert_max_num_queries(25):
+        response = client.get(url, params)
+        if fmt == "report_xlsx":
+            b"".join(response.streaming_content)
+    _more_data(w, 15)
+    with django_assert_max_num_queries(25):
+        response = client.get(url, params)
+        if fmt == "report_xlsx":
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
