@@ -406,3 +406,10 @@ def test_the_dispute_list_does_not_grow_in_queries(
     client.force_login(gbg_caseworker)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("agreements:dispute_list")).status_code == 200
+
+
+def test_the_statuses_and_levels_mirror_the_domain():
+    from domain.levels import Level
+
+    assert set(Dispute.Status.values) == {s.value for s in rules.DisputeStatus}
+    assert set(Dispute.Level.values) == {level.value for level in Level}

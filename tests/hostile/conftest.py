@@ -10,6 +10,7 @@ its own, whose ids the tests forge. The clock is frozen on Friday 15 May 2026, 1
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -207,6 +208,34 @@ def _build_world() -> SimpleNamespace:
     )
     w.acute = PlacementFactory(
         child=w.child4, caseworker=w.caseworker, is_acute=True, planned_start=TODAY
+    )
+
+    # The fifth child: an active placement with a signed agreement and an open dispute about it
+    # (R-DISP-1), at the local level, with its temporary split.
+    from agreements import disputes as dispute_services
+
+    w.child5 = ChildFactory(
+        home_municipality=goteborg, responsible_unit=gbg_social, created_by=w.caseworker
+    )
+    w.disputed = PlacementFactory(
+        child=w.child5, caseworker=w.caseworker, planned_start=date(2026, 3, 1)
+    )
+    disputed = signed_agreement(
+        w.disputed, user=w.caseworker, effective_from=date(2026, 3, 1), signed_on=date(2026, 2, 20)
+    )
+    activate(w.disputed, actual_start=date(2026, 3, 1))
+    w.dispute = dispute_services.dispute_open(
+        user=w.caseworker,
+        agreement=disputed.agreement,
+        data=dispute_services.OpeningData(
+            subject="cost",
+            question="Olika läsning.",
+            raised_by_principal_id=goteborg.pk,
+            sip_meeting=disputed.sip_meeting,
+            effective_from=TODAY,
+            region_percent=Decimal(40),
+            region_amount_per_month=None,
+        ),
     )
 
     # Mölndal's own child and placement: ids to forge.

@@ -463,6 +463,40 @@ CASES = [
         lambda w: reverse("agreements:version_review", args=[w.signed.pk]),
         lambda w: {"held_on": DATE, "next_review_on": DATE, "note": TEXT},
     ),
+    # --- disputes (R-DISP-1) ------------------------------------------------------------------
+    Case(
+        "dispute open",
+        "caseworker",
+        lambda w: reverse("agreements:dispute_open", args=[w.signed.agreement_id]),
+        lambda w: {
+            "subject": choice(["cost", "responsibility"]),
+            "question": TEXT,
+            "raised_by_principal": ids(w.goteborg, w.region, w.molndal),
+            "sip_meeting": ids(w.signed.sip_meeting, w.sip_meeting, w.scheduled),
+            "effective_from": DATE,
+            "split_method": choice(["percent", "amount"]),
+            "region_percent": AMOUNT,
+            "region_amount_per_month": AMOUNT,
+        },
+    ),
+    Case(
+        "dispute escalate",
+        "caseworker",
+        lambda w: reverse("agreements:dispute_escalate", args=[w.dispute.pk]),
+        lambda w: {"text": TEXT},
+    ),
+    Case(
+        "dispute resolve",
+        "caseworker",
+        lambda w: reverse("agreements:dispute_resolve", args=[w.dispute.pk]),
+        lambda w: {"resolved_on": DATE, "resolution": TEXT},
+    ),
+    Case(
+        "dispute comment",
+        "caseworker",
+        lambda w: reverse("agreements:dispute_comment", args=[w.dispute.pk]),
+        lambda w: {"text": TEXT},
+    ),
     Case(
         "placement statement",
         "caseworker",
@@ -686,6 +720,18 @@ VALID: dict[str, Callable[[Any], dict[str, Any]]] = {
     "joint review": lambda w: {"held_on": "2026-05-15", "next_review_on": "2027-05-15"},
     "decline": lambda w: {"principal": w.goteborg.pk, "reason": "Fel belopp."},
     "reminder preferences": lambda w: {"kinds": [k.value for k in KIND_LABELS]},
+    "dispute open": lambda w: {
+        "subject": "cost",
+        "question": "Olika läsning av fördelningen.",
+        "raised_by_principal": w.goteborg.pk,
+        "sip_meeting": w.signed.sip_meeting_id,
+        "effective_from": "2026-05-15",
+        "split_method": "percent",
+        "region_percent": "40",
+    },
+    "dispute escalate": lambda w: {"text": "Inte löst lokalt."},
+    "dispute resolve": lambda w: {"resolved_on": "2026-05-15", "resolution": "Överens."},
+    "dispute comment": lambda w: {"text": "En anteckning."},
 }
 
 
