@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from core.audit import audit_record
 from core.models import AuditAction
@@ -156,6 +156,13 @@ def import_principal(source: str | Path | IO[bytes]) -> ImportResult:
                 if label is None:
                     continue
                 result.counts[label] = _load(archive, model_for_label(label), entry["name"])
+            try:
+                # Here rather than at commit: the error names the table and the row.
+                connection.check_constraints(
+                    table_names=[model._meta.db_table for model in model_list]
+                )
+            except IntegrityError as exc:
+                raise ImportRefused(f"A row refers to a row the file does not hold: {exc}") from exc
             reset_sequences(model_list)
             audit_record(
                 action=AuditAction.CREATE,

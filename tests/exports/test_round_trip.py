@@ -395,3 +395,34 @@ def test_the_audit_rows_about_the_principals_data_are_exported():
     ids = {json.loads(line)["pk"] for line in archive.read("core.auditevent.jsonl").splitlines()}
 
     assert row.pk in ids and elsewhere.pk not in ids
+
+
+def test_import_refuses_a_file_whose_rows_refer_to_rows_it_does_not_hold():
+    """A consistent file (checksums recomputed) that lacks a row others point to."""
+    _seed()
+    goteborg = Principal.objects.get(name="Göteborg")
+    data = _export(goteborg)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    manifest = json.loads(source.read("manifest.json"))
+    users = source.read("organisations.user.jsonl").splitlines(keepends=True)
+    caseworkers = {
+        json.loads(line)["fields"]["caseworker"]
+        for line in source.read("placements.placement.jsonl").splitlines()
+    }
+    kept = b"".join(line for line in users if json.loads(line)["pk"] not in caseworkers)
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "organisations.user.jsonl":
+                content = kept
+                entry = next(f for f in manifest["files"] if f["name"] == item.filename)
+                entry["sha256"] = hashlib.sha256(kept).hexdigest()
+                entry["rows"] = len(kept.splitlines())
+            if item.filename != "manifest.json":
+                target.writestr(item.filename, content)
+        target.writestr("manifest.json", json.dumps(manifest))
+    _empty_the_database()
+
+    with pytest.raises(ImportRefused, match="refers to a row"):
+        import_principal(io.BytesIO(changed.getvalue()))
