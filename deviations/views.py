@@ -339,7 +339,8 @@ class _AreaReportMixin:
         params = form.cleaned_data if form.is_bound and form.is_valid() else initial
         area = next(a for a in areas if a.pk == params["area"])
         period = rules.Period(start=params["start"], end=params["end"])
-        return {"areas": areas, "form": form, "area": area, "period": period}
+        query = f"area={area.pk}&start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+        return {"areas": areas, "form": form, "area": area, "period": period, "query": query}
 
 
 def _report_of(area: SubRegion, period: rules.Period) -> AreaReport | None:
@@ -383,7 +384,6 @@ class AreaReportView(_AreaReportMixin, View):
             }
             for row in data.counts.rows
         ]
-        query = {"area": area.pk, "start": period.start, "end": period.end}
         return {
             **loaded,
             "data": data,
@@ -397,7 +397,6 @@ class AreaReportView(_AreaReportMixin, View):
             "levels": [(LEVEL_LABELS[lvl], data.by_level[lvl.value]) for lvl in Level],
             "report": report,
             "texts_form": texts_form if editable else None,
-            "query": "&".join(f"{k}={v}" for k, v in query.items()),
         }
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -427,6 +426,9 @@ class AreaReportView(_AreaReportMixin, View):
             )
         texts_form = forms.AreaReportTextsForm(request.POST)
         submit = "submit" in request.POST
+        if loaded["form"].errors:
+            # The texts belong to the period asked for: a wrong period saves nothing.
+            return render(request, self.template_name, self.context(request, texts_form=texts_form))
 
         def perform() -> AreaReport:
             return services.area_report_save(
@@ -448,7 +450,7 @@ class AreaReportView(_AreaReportMixin, View):
             ),
         )
         if outcome.ok:
-            return HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}")
+            return HttpResponseRedirect(f"{request.path}?{loaded['query']}")
         return render(request, self.template_name, self.context(request, texts_form=texts_form))
 
 

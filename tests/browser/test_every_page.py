@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from agreements import services as agreement_services
 from agreements.models import Agreement, AgreementVersion, Dispute
+from deviations.models import Deviation
 from organisations.demo import DEMO_PASSWORD
 from organisations.models import Unit, User
 from placements.models import Child, HealthExamination, Placement, PlacementStatus, RelatedPerson
@@ -80,6 +81,7 @@ NOT_HTML_PAGES = {
     "dashboard:reminder_preferences",
     "dashboard:calendar_renew",
     "exports:download",
+    "deviations:area_report_csv",
 }
 PRINTED_PAGES = (
     "placements:placement_detail",
@@ -148,6 +150,13 @@ OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "agreements:dispute_resolve": lambda: _first(Dispute.objects.order_by("pk")),
     "agreements:dispute_recommend": lambda: _first(Dispute.objects.order_by("pk")),
     "agreements:dispute_comment": lambda: _first(Dispute.objects.order_by("pk")),
+    # R-DEV-1: the demo's deviations (a step page the role cannot take says why).
+    "deviations:deviation_detail": lambda: _first(Deviation.objects.order_by("pk")),
+    "deviations:deviation_receive": lambda: _first(Deviation.objects.order_by("pk")),
+    "deviations:deviation_answer": lambda: _first(Deviation.objects.order_by("pk")),
+    "deviations:deviation_escalate": lambda: _first(Deviation.objects.order_by("pk")),
+    "deviations:deviation_close": lambda: _first(Deviation.objects.order_by("pk")),
+    "deviations:deviation_comment": lambda: _first(Deviation.objects.order_by("pk")),
     "exports:principal": lambda: list(
         Unit.objects.order_by("principal_id").values_list("principal_id", flat=True).distinct()
     )[:MAX_CANDIDATES],

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-APPS = {"placements", "sip", "agreements", "dashboard", "exports"}
+APPS = {"placements", "sip", "agreements", "dashboard", "exports", "deviations"}
 FORGED = [0, 2**63 - 1, 2**63, 10**25]
 STRING_ARGS = {"target": "ended", "token": "x" * 300}
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements.demo import seed_cases
 from dashboard.sync import rebuild_all
+from deviations.demo import seed_deviations
 from organisations.demo import DEMO_PASSWORD, DEMO_TOTP_KEYS, seed_organisations, totp_base32
 from placements.demo import seed_children
 
@@ -40,5 +41,6 @@ class Command(BaseCommand):
         return [
             lambda: seed_children(today=today),
             lambda: seed_cases(today=today),
+            lambda: seed_deviations(today=today),
             rebuild_all,
         ]
