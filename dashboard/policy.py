@@ -1,7 +1,8 @@
 """Deadlines are visible to members of the units that act on them, when they can see the
 child: the responsible unit, the partner unit (the region unit that offers a health
 examination), and for a SIP's deadlines the units invited to it (until a consent revocation
-takes the SIP away from them)."""
+takes the SIP away from them). A dispute's clocks (R-DISP-1) are also the deadlines of the
+cooperation body that has the dispute at its level: its members see them, without a unit."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from agreements.models import Dispute
 from core.policy import VIEW, Actor, register
+from domain.deadlines import DeadlineKind
+from organisations.models import CooperationMembership
 from placements.models import Child, HealthExamination
 from placements.policy import CASE_ROLES, CHILD_ACCESS, children_q
 from sip.policy import invited_sip_ids
@@ -25,10 +29,36 @@ def acting_units_q(unit_ids: Iterable[int]) -> Q:
     )
 
 
+DISPUTE_KINDS = (DeadlineKind.DISPUTE_SUB_REGIONAL.value, DeadlineKind.DISPUTE_REGIONAL.value)
+
+
+def _body_dispute_q(actor: Actor) -> Q:
+    """R-DISP-1: the clock of the level a dispute is at, for the members of that level's body
+    (the sub-regional body of its area; the regional body of its region)."""
+    bodies = CooperationMembership.objects.filter(user=actor.user)
+    at_sub_regional = Dispute.objects.filter(
+        level="sub_regional",
+        sub_region_id__any=bodies.filter(body__level="sub_regional").values("body__sub_region_id"),
+    )
+    at_regional = Dispute.objects.filter(
+        level="regional",
+        agreement__region_id__any=bodies.filter(body__level="regional").values("body__region_id"),
+    )
+    return Q(
+        kind=DeadlineKind.DISPUTE_SUB_REGIONAL.value,
+        placement_id__any=at_sub_regional.values("agreement__placement_id"),
+    ) | Q(
+        kind=DeadlineKind.DISPUTE_REGIONAL.value,
+        placement_id__any=at_regional.values("agreement__placement_id"),
+    )
+
+
 @register(Deadline)
 def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
-    if not actor.grants:
+    if actor.user is None or not getattr(actor.user, "is_authenticated", False):
         return Deadline.objects.none()
+    if not actor.grants:
+        return Deadline.objects.filter(_body_dispute_q(actor))
     return Deadline.objects.filter(
         acting_units_q(actor.unit_ids(*CASE_ROLES)),
         child_id__any=Child.objects.filter(children_q(actor, VIEW)).values("pk"),

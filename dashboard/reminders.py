@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,7 +38,10 @@ def digest_for(user: Any, *, today: date) -> dict[str, list[Any]]:
 def send_reminders(*, today: date) -> int:
     """Send today's digests; returns how many were sent. Safe to run more than once a day."""
     sent = 0
-    users = User.objects.filter(is_active=True, memberships__isnull=False).distinct()
+    # Staff of units, and members of cooperation bodies (a dispute's clock at their level).
+    users = User.objects.filter(
+        Q(memberships__isnull=False) | Q(cooperation_memberships__isnull=False), is_active=True
+    ).distinct()
     for user in users:
         if ReminderLog.objects.filter(user=user, sent_on=today).exists():
             continue

@@ -34,6 +34,8 @@ ACTION_LABELS: dict[str, Promise] = {
     DeadlineKind.CARE_CONTACT: _("Appoint a permanent care contact"),
     DeadlineKind.POWER_OF_ATTORNEY: _("Have the power of attorney issued"),
     DeadlineKind.PLACEMENT_FOLLOW_UP: _("Record the joint follow-up of the placement"),
+    DeadlineKind.DISPUTE_SUB_REGIONAL: _("Solve the dispute or pass it to the regional level"),
+    DeadlineKind.DISPUTE_REGIONAL: _("Prepare the dispute and issue a recommendation"),
 }
 
 

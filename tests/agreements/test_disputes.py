@@ -413,3 +413,25 @@ def test_the_statuses_and_levels_mirror_the_domain():
 
     assert set(Dispute.Status.values) == {s.value for s in rules.DisputeStatus}
     assert set(Dispute.Level.values) == {level.value for level in Level}
+
+
+def test_r_disp_1_the_body_of_the_level_has_the_clock_in_its_deadlines_and_reminders(
+    dispute, gbg_caseworker, areas, mailoutbox
+):
+    from dashboard.reminders import send_reminders
+    from dashboard.selectors import my_deadlines
+
+    services.dispute_escalate(
+        user=gbg_caseworker, dispute=dispute, how=rules.Escalation.BY_PARTY, today=SUB_REGIONAL
+    )
+    day_29 = date(2026, 6, 18)
+    assert [(d.kind, d.due_on) for d in my_deadlines(areas["gr"], today=day_29)] == [
+        ("dispute_sub_regional", DAY_30)
+    ]
+    assert my_deadlines(areas["fyrbodal"], today=day_29) == []
+    assert my_deadlines(areas["lisa"], today=day_29) == []
+
+    send_reminders(today=DAY_30)  # due today
+    to_gr = [m for m in mailoutbox if m.to == [areas["gr"].email]]
+    assert len(to_gr) == 1
+    assert not [m for m in mailoutbox if m.to == [areas["fyrbodal"].email]]

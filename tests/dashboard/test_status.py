@@ -168,6 +168,57 @@ def _placement_follow_up(f, met_on):
     return f"placement:{p.pk}:joint-followup:{first.pk}"
 
 
+def _dispute(f, *, level, sub_regional_since, regional_since=None, closed_on=None, status="open"):
+    from agreements.models import Dispute
+
+    p = f.make_placement(
+        status=Placement.Status.ACTIVE,
+        planned_start=START - timedelta(days=90),
+        actual_start=START - timedelta(days=90),
+    )
+    version = f.agreement_version(
+        p, status=AgreementVersion.Status.SIGNED, signed_on=START - timedelta(days=95)
+    )
+    agreement = version.agreement
+    return Dispute.objects.create(
+        agreement=agreement,
+        subject="cost",
+        question="Olika läsning.",
+        raised_by_principal=agreement.municipality,
+        level=level,
+        status=status,
+        opened_on=START - timedelta(days=40),
+        sub_regional_since=sub_regional_since,
+        regional_since=regional_since,
+        closed_on=closed_on,
+        created_by=p.caseworker,
+    )
+
+
+def _dispute_sub_regional(f, met_on):
+    # R-DISP-1: solved sub-regionally, or passed on, within 30 days; here passed on.
+    d = _dispute(
+        f,
+        level="regional" if met_on else "sub_regional",
+        sub_regional_since=START,
+        regional_since=met_on,
+    )
+    return f"dispute:{d.pk}:dispute_sub_regional"
+
+
+def _dispute_regional(f, met_on):
+    # R-DISP-1: the regional level prepares the matter within 30 days (the recommendation).
+    d = _dispute(
+        f,
+        level="regional",
+        sub_regional_since=START - timedelta(days=31),
+        regional_since=START,
+        closed_on=met_on,
+        status="recommended" if met_on else "open",
+    )
+    return f"dispute:{d.pk}:dispute_regional"
+
+
 CASES: dict[DeadlineKind, Case] = {
     DeadlineKind.SIP_FIRST_MEETING: Case(date(2026, 3, 23), _sip_first_meeting),
     DeadlineKind.ACUTE_SETTLEMENT: Case(date(2026, 4, 1), _acute_settlement),
@@ -181,6 +232,8 @@ CASES: dict[DeadlineKind, Case] = {
     DeadlineKind.CARE_CONTACT: Case(date(2026, 3, 23), _care_contact),
     DeadlineKind.POWER_OF_ATTORNEY: Case(START, _power_of_attorney),
     DeadlineKind.PLACEMENT_FOLLOW_UP: Case(START, _placement_follow_up),
+    DeadlineKind.DISPUTE_SUB_REGIONAL: Case(date(2026, 4, 1), _dispute_sub_regional),
+    DeadlineKind.DISPUTE_REGIONAL: Case(date(2026, 4, 1), _dispute_regional),
 }
 KINDS = list(CASES)
 
