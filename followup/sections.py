@@ -89,7 +89,7 @@ def build_sections(report: Report) -> list[Section]:
         key="sip",
         title=_("SIP"),
         header=[
-            _("SIPs"),
+            _("SIP"),
             _("%(first)s – %(last)s")
             % {
                 "first": f"{report.period.first:%Y-%m-%d}",

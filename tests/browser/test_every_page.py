@@ -82,6 +82,8 @@ NOT_HTML_PAGES = {
     "dashboard:calendar_renew",
     "exports:download",
     "deviations:area_report_csv",
+    "followup:report_xlsx",
+    "followup:report_pdf",
 }
 PRINTED_PAGES = (
     "placements:placement_detail",

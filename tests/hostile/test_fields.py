@@ -141,6 +141,7 @@ FORM_MODULES = [
     "agreements.signing_views",
     "dashboard.forms",
     "dashboard.logreview_forms",
+    "followup.forms",
 ]
 
 
@@ -153,9 +154,14 @@ def _project_forms() -> list[type[forms.BaseForm]]:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
         module = cls.__module__
-        if module.split(".")[0] in {"core", "placements", "sip", "agreements", "dashboard"} and (
-            hasattr(cls, "base_fields")
-        ):
+        if module.split(".")[0] in {
+            "core",
+            "placements",
+            "sip",
+            "agreements",
+            "dashboard",
+            "followup",
+        } and (hasattr(cls, "base_fields")):
             found.append(cls)
     return found
 

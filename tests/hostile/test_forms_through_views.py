@@ -79,6 +79,7 @@ def _placement_fields(w: Any) -> dict[str, Any]:
         "caseworker": ids(w.caseworker, w.mdl_caseworker, w.clinician),
         "form": choice(Placement.Form.values),
         "legal_basis": choice(Placement.LegalBasis.values),
+        "reason_category": choice(Placement.ReasonCategory.values),
         "is_acute": BOOL,
         "provider_name": TEXT,
         "provider_organisation_number": TEXT,
@@ -570,6 +571,24 @@ CASES = [
             "sort": choice(["due_on", "-due_on", "kind", "unit"]),
             "format": choice(["csv", ""]),
             "page": st.one_of(TEXT, ids(1, 2)),
+        },
+        method="get",
+    ),
+    # --- followup ---------------------------------------------------------------------------
+    Case(
+        "annual follow-up",
+        "manager",
+        lambda w: reverse("followup:report"),
+        lambda w: {
+            "scope": st.one_of(
+                TEXT,
+                st.sampled_from(
+                    [f"municipality:{w.goteborg.pk}", f"municipality:{w.molndal.pk}", "region:x"]
+                ),
+            ),
+            "year": st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70)),
+            "first": DATE,
+            "last": DATE,
         },
         method="get",
     ),
