@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +15,15 @@ from agreements.signatures import signing_steps
 from dashboard.models import Deadline
 from placements.models import Child, HealthExamination, Placement
 from sip.models import Intervention, PlanVersion, Sip, SipMeeting
+
+# A text that is null where protected identity hides it (or where there is none).
+NULLABLE_TEXT = serializers.CharField(allow_null=True)
+# A row id in a request: a positive 64-bit integer (larger ones are a 400, not a crash).
+ID_MAX = 2**63 - 1
+
+
+def _id(**kwargs: Any) -> Any:
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _names(serializer: serializers.Serializer) -> dict[int, str]:
@@ -49,15 +57,15 @@ class ChildSerializer(serializers.ModelSerializer):  # type: ignore[misc]
     def _shown(self, child: Child) -> bool:
         return child.pk in _names(self)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_name(self, child: Child) -> str | None:
         return child.full_name if self._shown(child) else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_identity_number(self, child: Child) -> str | None:
         return child.identity_number if self._shown(child) else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_address(self, child: Child) -> str | None:
         return child.address if self._shown(child) else None
 
@@ -121,11 +129,11 @@ class PlacementSerializer(serializers.ModelSerializer):  # type: ignore[misc]
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_child_name(self, placement: Placement) -> str | None:
         return _names(self).get(placement.child_id)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_caseworker_name(self, placement: Placement) -> str:
         return str(placement.caseworker)
 
@@ -189,7 +197,7 @@ class SipSerializer(serializers.ModelSerializer):  # type: ignore[misc]
             "created_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_child_name(self, sip: Sip) -> str | None:
         return _names(self).get(sip.child_id)
 
@@ -220,7 +228,7 @@ class SigningStepSerializer(serializers.Serializer):  # type: ignore[misc]
     signed_by = serializers.SerializerMethodField()
     awaited = serializers.BooleanField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_signed_by(self, step: Any) -> str | None:
         return str(step.signature.user) if step.signature is not None else None
 
@@ -327,7 +335,7 @@ class PairRowSerializer(serializers.Serializer):  # type: ignore[misc]
     region = serializers.DecimalField(source="statement.region", **MONEY)
     correction_net = serializers.DecimalField(**MONEY)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_TEXT)
     def get_child_name(self, row: Any) -> str | None:
         return _names(self).get(row.placement.child_id)
 
@@ -362,8 +370,8 @@ class ChildCreateSerializer(serializers.Serializer):  # type: ignore[misc]
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    home_municipality = serializers.IntegerField()
-    responsible_unit = serializers.IntegerField(
+    home_municipality = _id()
+    responsible_unit = _id(
         required=False, help_text="One of the account's social-services units (default: first)."
     )
     protected_identity = serializers.BooleanField(required=False, default=False)
@@ -372,8 +380,8 @@ class ChildCreateSerializer(serializers.Serializer):  # type: ignore[misc]
 
 
 class PlacementCreateSerializer(serializers.Serializer):  # type: ignore[misc]
-    child = serializers.IntegerField()
-    placing_unit = serializers.IntegerField()
+    child = _id()
+    placing_unit = _id()
     caseworker_email = serializers.EmailField(
         help_text="A caseworker or manager of the placing unit."
     )
@@ -384,7 +392,7 @@ class PlacementCreateSerializer(serializers.Serializer):  # type: ignore[misc]
     provider_organisation_number = serializers.CharField(
         required=False, allow_blank=True, max_length=11
     )
-    provider_municipality = serializers.IntegerField(required=False, allow_null=True)
+    provider_municipality = _id(required=False, allow_null=True)
     planned_start = serializers.DateField()
     planned_end = serializers.DateField(required=False, allow_null=True)
     cost_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
@@ -407,9 +415,7 @@ class PlacementCreateSerializer(serializers.Serializer):  # type: ignore[misc]
 class HealthExaminationCreateSerializer(serializers.Serializer):  # type: ignore[misc]
     kind = serializers.ChoiceField(choices=HealthExamination.Kind.choices)
     initiated_on = serializers.DateField()
-    unit = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The examining region unit."
-    )
+    unit = _id(required=False, allow_null=True, help_text="The examining region unit.")
     unnecessary_reason = serializers.CharField(required=False, allow_blank=True, max_length=8000)
 
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views, views_admin, views_docs
@@ -50,6 +50,8 @@ v1 = [
     path("api/v1/deadlines/", _api(views.DeadlineList), name="deadline_list"),
     path("api/v1/deadlines/<int:pk>/", _api(views.DeadlineDetail), name="deadline_detail"),
     path("api/v1/statements/pair/", _api(views.PairStatement), name="pair_statement"),
+    # Anything else under /api/v1/ is the API's JSON 404.
+    re_path(r"^api/v1/", _api(views.NotFoundView), name="not_found"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

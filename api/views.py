@@ -68,7 +68,9 @@ ETAG_HEADER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     description="The ETag of an earlier response: 304 when nothing changed.",
 )
-PK = OpenApiParameter("id", OpenApiTypes.INT, location=OpenApiParameter.PATH)
+PK = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, location=OpenApiParameter.PATH
+)
 
 
 def _detail_responses(serializer: Any) -> dict[int, Any]:
@@ -87,12 +89,17 @@ def _updated_since(request: Request) -> datetime | None:
     raw = request.query_params.get("updated_since")
     if raw is None:
         return None
-    value = parse_datetime(raw) if "T" in raw or " " in raw else None
+    try:
+        value = parse_datetime(raw) if "T" in raw or " " in raw else None
+        day = parse_date(raw) if value is None and len(raw) == 10 else None
+    except ValueError:
+        value = day = None
     if value is None:
-        day = parse_date(raw) if len(raw) == 10 else None
-        if day is None:
+        if day is None or not 1900 <= day.year <= 2100:
             raise _bad("updated_since", _("Enter a date and time in ISO 8601 format."))
         value = datetime.combine(day, time.min)
+    elif not 1900 <= value.year <= 2100:
+        raise _bad("updated_since", _("Enter a date and time in ISO 8601 format."))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
@@ -375,7 +382,10 @@ def _month(request: Request) -> date:
     if raw is None:
         today = timezone.localdate()
         return date(today.year, today.month, 1)
-    day = parse_date(f"{raw}-01") if len(raw) == 7 else None
+    try:
+        day = parse_date(f"{raw}-01") if len(raw) == 7 else None
+    except ValueError:
+        day = None
     if day is None or not 1900 <= day.year <= 2100:
         raise _bad("month", _("Enter a month as YYYY-MM."))
     return day
@@ -712,6 +722,18 @@ class PairStatement(GenericAPIView):  # type: ignore[misc]
             "rows": result.rows,
         }
         return Response(s.PairStatementSerializer(data, context={"names": names}).data)
+
+
+class NotFoundView(GenericAPIView):  # type: ignore[misc]
+    """Any other address under /api/v1/: the API's JSON 404, not the pages' HTML one."""
+
+    permission_classes: list[Any] = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound
+
+    post = put = patch = delete = get
 
 
 # --- writes: the pages' forms and services ---------------------------------------------------
