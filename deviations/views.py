@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from core.audit import audit_record
 from core.formats import format_date
+from core.forms import id_param
 from core.formviews import ServiceFormMixin
 from core.formviews import submit as submit_form
 from core.models import AuditAction
@@ -186,6 +187,16 @@ class DeviationCreateView(ServiceFormMixin, FormView):  # type: ignore[type-arg]
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user, "units": self.units()}
+
+    def get_initial(self) -> dict[str, Any]:
+        """A link from a case page may name the child, placement or agreement
+        (``?placering=12``); the form offers it only if it is among this person's choices."""
+        initial = super().get_initial()
+        for param, field in (("barn", "child"), ("placering", "placement"), ("avtal", "agreement")):
+            value = id_param(self.request.GET, param)
+            if value is not None:
+                initial[field] = value
+        return initial
 
     def perform(self, form: forms.DeviationForm) -> Deviation:
         data = form.cleaned_data

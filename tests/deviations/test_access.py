@@ -171,3 +171,44 @@ def test_r_dev_1_lisa_reads_every_area_report_of_its_region_but_writes_none(w, c
         f"{url}?area={w.gr.pk}&start=2026-01-01&end=2026-12-31", {"proposals": "x", "save": ""}
     )
     assert response.status_code == 404
+
+
+def _deviation_routes_with_pk():
+    from django.urls import get_resolver
+
+    resolver = get_resolver()
+    patterns = [
+        p
+        for entry in resolver.url_patterns
+        if getattr(entry, "namespace", None) == "deviations"
+        for p in entry.url_patterns
+        if "pk" in p.pattern.converters
+    ]
+    return [f"deviations:{p.name}" for p in patterns]
+
+
+DEVIATION_PK_ROUTES = _deviation_routes_with_pk()
+
+
+def test_the_matrix_finds_every_deviation_page_with_an_id():
+    assert len(DEVIATION_PK_ROUTES) == 6
+
+
+@pytest.mark.parametrize("name", DEVIATION_PK_ROUTES)
+@pytest.mark.parametrize("who", ["mdl_caseworker", "udd_caseworker", "gp", "admin", "gr_member"])
+def test_r_dev_1_an_unrelated_person_gets_404_and_a_denied_row_on_every_page(
+    w, local, client_for, name, who
+):
+    user = getattr(w, who)
+    client = client_for(user)
+    url = reverse(name, args=[local.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"comment-text": "x", "answer-text": "x"}).status_code == 404
+    assert (
+        AuditEvent.objects.filter(
+            action="denied", user=user, object_type="deviations.deviation", object_id=str(local.pk)
+        ).count()
+        == 2
+    )
+    local.refresh_from_db()
+    assert (local.status, local.events.count()) == ("reported", 1)

@@ -238,3 +238,12 @@ def test_r_dev_1_area_report_bad_period_is_a_message(w, client_for):
     response = client.get(AREA, {"area": w.gr.pk, "start": "2026-12-31", "end": "2026-01-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["end"]
+
+
+def test_r_dev_1_a_case_page_may_prefill_the_placement(w, client_for):
+    client = client_for(w.caseworker)
+    form = client.get(CREATE, {"placering": w.placement.pk}).context["form"]
+    assert form["placement"].value() == w.placement.pk
+    # Another organisation's placement is not among the choices: nothing is chosen.
+    page = client.get(CREATE, {"placering": w.mdl_placement.pk, "barn": "x" * 50})
+    assert f'value="{w.mdl_placement.pk}" selected' not in page.content.decode()
