@@ -131,7 +131,7 @@ def test_the_page_shows_counts_and_no_personal_data(client_for, data_2025, peopl
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('role="img"') >= 5
-    assert html.count("<caption>") >= 8
+    assert html.count("<caption") >= 8
     assert "1\u00a0167\u00a0000,00" in html  # the HVB cost of 2025
     for child in Child.objects.all():
         assert child.first_name not in html
