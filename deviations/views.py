@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -112,9 +113,13 @@ def next_step_text(deviation: Deviation, today: date) -> str:
     if step.party == rules.Party.RECEIVER:
         return _("%(who)s answers the deviation by %(due)s.") % {"who": receiver, "due": due}
     if step.party == rules.Party.BODY and step.action == rules.Action.ANSWER:
-        return _("%(who)s answers the deviation by %(due)s.") % {"who": body, "due": due}
+        return capfirst(_("%(who)s answers the deviation by %(due)s.") % {"who": body, "due": due})
+    if step.party == rules.Party.BODY and deviation.level == Level.REGIONAL:
+        return capfirst(_("%(who)s closes the deviation with an outcome.") % {"who": body})
     if step.party == rules.Party.BODY:
-        return _("%(who)s closes the deviation with an outcome, or passes it on.") % {"who": body}
+        return capfirst(
+            _("%(who)s closes the deviation with an outcome, or passes it on.") % {"who": body}
+        )
     return _(
         "The answer has been given. %(reporter)s or %(receiver)s closes the deviation with an "
         "outcome, or passes it to the sub-regional level if it is not solved locally."

@@ -247,3 +247,24 @@ def test_r_dev_1_a_case_page_may_prefill_the_placement(w, client_for):
     # Another organisation's placement is not among the choices: nothing is chosen.
     page = client.get(CREATE, {"placering": w.mdl_placement.pk, "barn": "x" * 50})
     assert f'value="{w.mdl_placement.pk}" selected' not in page.content.decode()
+
+
+def test_r_dev_1_the_next_step_at_each_level_says_who_and_by_when(w, client_for):
+    deviation = report(w)
+    url = reverse("deviations:deviation_detail", args=[deviation.pk])
+    page = client_for(w.caseworker).get(url)
+    assert page.context["next_step"] == (
+        "BUP Göteborg bekräftar att avvikelsen har tagits emot och besvarar den senast 2026-03-12."
+    )
+    services.deviation_step(user=w.caseworker, deviation=deviation, action="escalate", text="x")
+    page = client_for(w.gr_member).get(url)
+    assert page.context["next_step"] == (
+        "Delregional vårdsamverkan Göteborgsregionen besvarar avvikelsen senast 2026-03-12."
+    )
+    services.deviation_step(user=w.gr_member, deviation=deviation, action="escalate", text="x")
+    services.deviation_step(user=w.lisa_member, deviation=deviation, action="answer", text="x")
+    page = client_for(w.lisa_member).get(url)
+    assert page.context["next_step"] == (
+        "Den regionala nivån (LiSA) avslutar avvikelsen med ett utfall."
+    )
+    assert [s["action"] for s in page.context["steps"]] == ["close", "comment"]
