@@ -99,9 +99,11 @@ class _Manifest:
         return json.dumps(data, cls=ExportEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _zipinfo(name: str) -> zipfile.ZipInfo:
+def _zipinfo(name: str, *, compress: bool = True) -> zipfile.ZipInfo:
+    """A member: the JSON Lines and texts deflated; PDFs stored as they are (their content is
+    compressed already, deflating it again costs time and saves nothing)."""
     info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     return info
 
 
@@ -188,7 +190,7 @@ def _write_pdfs(
     for pk, agreement_id, number, revision, pdf in documents.iterator(chunk_size=PDF_CHUNK_SIZE):
         data = bytes(pdf)
         name = pdf_path(agreement_id, number, revision)
-        with archive.open(_zipinfo(name), "w", force_zip64=True) as entry:
+        with archive.open(_zipinfo(name, compress=False), "w", force_zip64=True) as entry:
             entry.write(data)
         manifest.add(name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), document=pk)
         del data, pdf
