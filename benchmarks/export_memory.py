@@ -37,7 +37,7 @@ def _admin(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{ADMIN_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql.encode())
 
 
 def _environment(database: str) -> dict[str, str]:
