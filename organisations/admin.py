@@ -26,7 +26,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils import timezone
@@ -39,7 +39,17 @@ from core.policy import administered_principal_ids
 
 from . import services
 from .forms import AdminSignInForm, UserAddForm, UserEditForm
-from .models import AuthenticatorDevice, FinancialMandate, Membership, Principal, Unit, User
+from .models import (
+    AuthenticatorDevice,
+    CooperationBody,
+    CooperationMembership,
+    FinancialMandate,
+    Membership,
+    Principal,
+    SubRegion,
+    Unit,
+    User,
+)
 from .selectors import (
     administrator_may_change_user,
     users_editable_by_administrator,
@@ -156,6 +166,57 @@ class PrincipalAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+# --- sub-regions and cooperation bodies (issue 14): the region's administrators ------------------
+
+
+class RegionScopedMixin(ScopedAdminMixin):
+    """A region's sub-regions and cooperation bodies are its administrators' to keep (the time
+    limits of each area's routine for deviations, who sits in which body). Which municipality
+    lies in which sub-region is the principal's data, set by a superuser like its region."""
+
+    principal_path = "region"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = self._principal_ids(request)
+        if ids is not None:
+            if db_field.name == "region":
+                kwargs["queryset"] = Principal.objects.filter(pk__in=ids, kind="region")
+            elif db_field.name == "sub_region":
+                kwargs["queryset"] = SubRegion.objects.filter(region_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def user_choices(self, request: HttpRequest, ids: set[int]) -> QuerySet[User]:
+        """A body's members are staff of the region or of its municipalities."""
+        return User.objects.filter(
+            Q(home_principal_id__in=ids) | Q(home_principal__region_id__in=ids), is_active=True
+        )
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(RegionScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "region", "deviation_feedback_days", "deviation_measure_days"]
+    search_fields = ["name"]
+
+
+class CooperationMembershipInline(RegionScopedMixin, admin.TabularInline):
+    model = CooperationMembership
+    principal_path = "body__region"
+    extra = 1
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # type: ignore[override]
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_admin(request)
+
+
+@admin.register(CooperationBody)
+class CooperationBodyAdmin(RegionScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "level", "region", "sub_region"]
+    list_filter = ["level"]
+    inlines = [CooperationMembershipInline]
 
 
 @admin.register(Unit)

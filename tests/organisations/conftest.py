@@ -44,6 +44,20 @@ class World:
     objects: dict[str, Any] = field(default_factory=dict)
 
 
+def _other_regions_cooperation() -> dict[str, Any]:
+    from organisations.models import CooperationBody, SubRegion
+    from tests.factories import RegionFactory, _orgnr
+
+    other = RegionFactory(
+        name="Region Östergötland", rule_set_code="OG", organisation_number=_orgnr(222)
+    )
+    sub_region = SubRegion.objects.create(region=other, name="Östra")
+    body = CooperationBody.objects.create(
+        level="sub_regional", name="Närsamverkan Östra", region=other, sub_region=sub_region
+    )
+    return {"sub_region": sub_region, "cooperation_body": body}
+
+
 @pytest.fixture
 def world(
     region,
@@ -99,6 +113,9 @@ def world(
         ),
         "access_log": AccessLog.objects.create(**axes_fields),
         "access_failure_log": AccessFailureLog.objects.create(**axes_fields),
+        # Another region's sub-region and cooperation body (issue 14): neither Mölndal's nor
+        # this region's administrator reaches them.
+        **_other_regions_cooperation(),
     }
     return World(
         goteborg=goteborg,

@@ -26,6 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.models import AuditAction, AuditEvent
 from organisations.models import (
     AuthenticatorDevice,
+    CooperationBody,
+    SubRegion,
     FinancialMandate,
     Membership,
     Principal,
@@ -53,6 +55,8 @@ MODEL_SAMPLES: dict[type[models.Model], list[str]] = {
     AccessAttempt: ["access_attempt"],
     AccessLog: ["access_log"],
     AccessFailureLog: ["access_failure_log"],
+    SubRegion: ["sub_region"],
+    CooperationBody: ["cooperation_body"],
 }
 OTHER_ADMINS = ["mdl_admin", "vgr_admin"]
 NEW_PASSWORD = "Kapat-losenord-2026!"
