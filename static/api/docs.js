@@ -12,5 +12,6 @@
     deepLinking: false,
     supportedSubmitMethods: [],
     defaultModelsExpandDepth: 0,
+    syntaxHighlight: { activated: false },
   });
 })();
