@@ -164,7 +164,10 @@ def seed_disputes(*, today: date) -> None:
             .first()
         )
         opened = today - timedelta(days=5)
-        if meeting is None or meeting.started_at.date() > opened:
+        start = agreement.placement.actual_start
+        if meeting is None or meeting.started_at is None or start is None:
+            continue
+        if meeting.started_at.date() > opened:
             continue
         dispute = disputes.dispute_open(
             user=caseworker,
@@ -178,7 +181,7 @@ def seed_disputes(*, today: date) -> None:
                 ),
                 raised_by_principal_id=agreement.municipality_id,
                 sip_meeting=meeting,
-                effective_from=max(opened, agreement.placement.actual_start),
+                effective_from=max(opened, start),
                 region_percent=Decimal(50),
                 region_amount_per_month=None,
             ),

@@ -10,6 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AmountField, DateField
+from organisations.models import Principal
+from sip.models import SipMeeting
 
 from .models import Dispute
 
@@ -71,10 +73,10 @@ class DisputeOpenForm(SplitChoice):
         widget=forms.Textarea({"rows": 4}),
         help_text=_("Describe the question, not the child: personal data only where needed."),
     )
-    raised_by_principal = forms.ModelChoiceField(
+    raised_by_principal: forms.ModelChoiceField[Principal] = forms.ModelChoiceField(
         label=_("Raised by"), queryset=None, empty_label=None
     )
-    sip_meeting = forms.ModelChoiceField(
+    sip_meeting: forms.ModelChoiceField[SipMeeting] = forms.ModelChoiceField(
         label=_("The SIP meeting where the temporary split was agreed"),
         queryset=None,
         help_text=_(
@@ -97,9 +99,13 @@ class DisputeOpenForm(SplitChoice):
 
     def __init__(self, *args: Any, principals: Any, sip_meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["raised_by_principal"].queryset = principals
-        self.fields["sip_meeting"].queryset = sip_meetings
-        self.fields["sip_meeting"].label_from_instance = _meeting_label
+        principal_field = self.fields["raised_by_principal"]
+        meeting_field = self.fields["sip_meeting"]
+        assert isinstance(principal_field, forms.ModelChoiceField)
+        assert isinstance(meeting_field, forms.ModelChoiceField)
+        principal_field.queryset = principals
+        meeting_field.queryset = sip_meetings
+        meeting_field.label_from_instance = _meeting_label  # type: ignore[assignment]
 
 
 def _meeting_label(meeting: Any) -> str:

@@ -62,7 +62,7 @@ def allowed_steps(user: Any, dispute: Dispute, *, today: Any = None) -> dict[str
     return steps
 
 
-class DisputeListView(ListView):
+class DisputeListView(ListView):  # type: ignore[type-arg]
     template_name = "agreements/dispute_list.html"
     paginate_by = 50
 
@@ -100,10 +100,11 @@ class DisputeListView(ListView):
         return context
 
 
-class DisputeOpenView(ServiceFormMixin, PolicyObjectMixin, FormView):
+class DisputeOpenView(ServiceFormMixin, PolicyObjectMixin, FormView):  # type: ignore[type-arg]
     """R-DISP-1: open a dispute on an agreement, together with the temporary split."""
 
     policy_model = Agreement
+    object: Agreement
     form_class = forms.DisputeOpenForm
     template_name = "agreements/dispute_open.html"
     success_message = gettext_lazy(
@@ -187,6 +188,7 @@ class DisputeOpenView(ServiceFormMixin, PolicyObjectMixin, FormView):
 
 class DisputeDetailView(PolicyObjectMixin, TemplateView):
     policy_model = Dispute
+    object: Dispute
     template_name = "agreements/dispute_detail.html"
 
     def get_policy_queryset(self, qs: Any) -> Any:
@@ -224,10 +226,11 @@ class DisputeDetailView(PolicyObjectMixin, TemplateView):
         }
 
 
-class _DisputeStepView(ServiceFormMixin, PolicyObjectMixin, FormView):
+class _DisputeStepView(ServiceFormMixin, PolicyObjectMixin, FormView):  # type: ignore[type-arg]
     """A step on a dispute; offered (and reachable) only when it can succeed for the user."""
 
     policy_model = Dispute
+    object: Dispute
     step: str
     template_name = "agreements/dispute_step.html"
     title: Any = ""

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.functional import Promise
 
 from domain.errors import RuleViolation
 
@@ -58,7 +59,7 @@ def submit(
 
 
 class ServiceFormMixin:
-    success_message: str = ""
+    success_message: str | Promise = ""  # gettext_lazy is welcome
     result: Any = None
     # The service call of the view: every subclass defines ``def perform(self, form)``.
     perform: Callable[[Any], Any]

@@ -175,7 +175,7 @@ class DeviationCreateView(ServiceFormMixin, FormView):  # type: ignore[type-arg]
 
     form_class = forms.DeviationForm
     template_name = "deviations/deviation_form.html"
-    success_message = gettext_lazy(  # type: ignore[assignment]
+    success_message = gettext_lazy(
         "The deviation has been reported. The other principal has been given a deadline to answer."
     )
 

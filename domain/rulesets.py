@@ -36,7 +36,9 @@ class RuleSet:
     investigation_completion_months: int  # investigation done within 4 months
     agreement_review_months: int  # R-COST-5: default interval between joint reviews
     standard_region_share: Decimal  # R-COST-3: region's share of an unclear HVB split
-    dispute_subregional_days: int  # R-DISP-1: a dispute unsolved sub-regionally goes on after 30 days
+    dispute_subregional_days: (
+        int  # R-DISP-1: a dispute unsolved sub-regionally goes on after 30 days
+    )
     dispute_regional_days: int  # R-DISP-1: the regional level prepares it within 30 days
     # For each number above: the seed and section it comes from, or ASSUMPTION.
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from agreements import urls as agreement_urls
 from agreements import disputes as dispute_services
+from agreements import urls as agreement_urls
 from agreements.models import AgreementLine, AgreementVersion, CostMeeting, Dispute, DisputeStep
 from core.models import AuditAction
 from organisations.models import Role, Unit

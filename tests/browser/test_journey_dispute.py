@@ -84,7 +84,9 @@ def test_a_dispute_goes_from_local_to_the_regional_level_with_the_temporary_spli
     # Not solved locally: the caseworker passes it to the sub-regional level.
     page.goto(live_server.url + reverse("agreements:dispute_detail", args=[dispute.pk]))
     page.get_by_role("link", name="Lyft till delregional nivå").click()
-    page.get_by_label("Varför den inte kan lösas på den här nivån").fill("Cheferna är inte överens.")
+    page.get_by_label("Varför den inte kan lösas på den här nivån").fill(
+        "Cheferna är inte överens."
+    )
     _submit(page)
     dispute.refresh_from_db()
     assert (dispute.level, dispute.sub_regional_since) == ("sub_regional", today)

@@ -27,11 +27,11 @@ from core.models import AuditAction, AuditEvent
 from organisations.models import (
     AuthenticatorDevice,
     CooperationBody,
-    SubRegion,
     FinancialMandate,
     Membership,
     Principal,
     Role,
+    SubRegion,
     Unit,
     User,
 )
