@@ -204,11 +204,11 @@ def build_sections(report: Report) -> list[Section]:
         notes=[
             _(
                 "Cost: the days in the period × the cost per day. The split follows the signed "
-                "agreement versions day by day; days without a signed version are the placing "
-                "principal's. A split in kronor per month is counted as 12/365 of it per day, "
-                "temporary splits during disputes are not applied, and the amounts are rounded "
-                "once, not per month: the figures may differ slightly from the monthly cost "
-                "statements."
+                "agreement versions day by day, and a dispute's temporary split from its date; "
+                "days without either are the placing principal's. A split in kronor per month is "
+                "counted as 12/365 of it per day, a recommendation's retroactive corrections are "
+                "not included, and the amounts are rounded once, not per month: the figures may "
+                "differ slightly from the monthly cost statements."
             )
         ],
     )

@@ -356,13 +356,15 @@ def _standard_share() -> Any:
 def hvb_volumes(scope: ReportScope, period: Period) -> HvbVolumes:
     """R-FOLLOW-1 volumes: per municipality, the HVB placements with a day in the period, those
     started in it, their days in the period and their cost (days × cost per day), and the
-    region's part of it, all summed in the database (two grouped queries).
+    region's part of it, all summed in the database (four grouped queries).
 
     The region's part: for each signed version (in force, superseded or ended with the
     placement) its days in the period × cost per day × the region's share (R-COST-4: each day by
     the version in force; the versions follow each other, a new one ends the old the day before
     it applies); the days no version covers stay with the placing principal (R-PLAC-3, L23). A
-    version with the region's part in kronor per month counts 12/365 of it per day. Amounts are
+    version with the region's part in kronor per month counts 12/365 of it per day. A dispute's
+    temporary split replaces the version from its date (R-DISP-1); a recommendation's retroactive
+    corrections (invoiced in the month it was issued) are not included. Amounts are
     summed unrounded and rounded to öre at the end, so a total may differ by some öre from the
     sum of the monthly statements, which round each month."""
     days = overlap_days(period, ("actual_start", "actual_end"))
@@ -400,28 +402,8 @@ def hvb_volumes(scope: ReportScope, period: Period) -> HvbVolumes:
         ("agreement__placement__actual_start", "agreement__placement__actual_end"),
         ("effective_from", "effective_until"),
     )
-    cost = F("agreement__placement__cost_per_day")
-    region_share = Case(
-        When(split_method=agreement_rules.SplitMethod.STANDARD, then=_standard_share()),
-        When(
-            split_method=agreement_rules.SplitMethod.PERCENT,
-            then=ExpressionWrapper(F("region_percent") * Value(PER_CENT), output_field=MONEY),
-        ),
-        default=None,
-        output_field=MONEY,
-    )
-    region_cost = Case(
-        When(
-            split_method=agreement_rules.SplitMethod.AMOUNT,
-            then=ExpressionWrapper(
-                F("region_amount_per_month") * F("v_days") * Value(PER_DAY_OF_MONTH),
-                output_field=MONEY,
-            ),
-        ),
-        default=ExpressionWrapper(F("v_days") * cost * region_share, output_field=MONEY),
-        output_field=MONEY,
-    )
     region_placed = Q(agreement__placement__placing_principal__kind=Principal.Kind.REGION)
+    home = "agreement__placement__child__home_municipality_id"
     versions = (
         AgreementVersion.objects.filter(
             hvb_placements(scope, period, prefix="agreement__placement__"),
@@ -430,28 +412,147 @@ def hvb_volumes(scope: ReportScope, period: Period) -> HvbVolumes:
         )
         .alias(v_days=version_days)
         .filter(v_days__gt=0)
-        .values("agreement__placement__child__home_municipality_id")
+        .values(home)
         .annotate(
-            region=Sum(region_cost),
+            region=Sum(_version_region_cost("v_days")),
             # The days a version covers of a placement the region placed: not the region's
             # whole cost after all, only its share (added above as if all were the region's).
-            covered_region_placed=Sum(
-                ExpressionWrapper(F("v_days") * cost, output_field=MONEY), filter=region_placed
-            ),
+            covered_region_placed=Sum(_days_cost("v_days"), filter=region_placed),
         )
         .order_by()
     )
     for v in versions:
-        row = rows.get(v["agreement__placement__child__home_municipality_id"])
+        row = rows.get(v[home])
         if row is None:  # pragma: no cover - the same placements in both queries
             continue
         row.region_part = _money(
             row.region_part + _money(v["region"]) - _money(v["covered_region_placed"])
         )
+    _apply_temporary_splits(rows, scope, period, region_placed)
     region_name = (
         Principal.objects.filter(pk=scope.region_id).values_list("name", flat=True).first() or ""
     )
     return HvbVolumes(rows=list(rows.values()), region_name=region_name)
+
+
+COST = F("agreement__placement__cost_per_day")
+
+
+def _days_cost(days: str) -> Any:
+    return ExpressionWrapper(F(days) * COST, output_field=MONEY)
+
+
+def _version_region_cost(days: str) -> Any:
+    """The region's part of ``days`` days under a signed version, by its split method
+    (R-COST-2, R-COST-3): the standard share of the rule set, an agreed percent, or kronor per
+    month counted as 12/365 of them per day."""
+    share = Case(
+        When(split_method=agreement_rules.SplitMethod.STANDARD, then=_standard_share()),
+        When(
+            split_method=agreement_rules.SplitMethod.PERCENT,
+            then=ExpressionWrapper(F("region_percent") * Value(PER_CENT), output_field=MONEY),
+        ),
+        default=None,
+        output_field=MONEY,
+    )
+    return Case(
+        When(
+            split_method=agreement_rules.SplitMethod.AMOUNT,
+            then=ExpressionWrapper(
+                F("region_amount_per_month") * F(days) * Value(PER_DAY_OF_MONTH),
+                output_field=MONEY,
+            ),
+        ),
+        default=ExpressionWrapper(F(days) * COST * share, output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
+def _temporary_region_cost(days: str, prefix: str = "") -> Any:
+    """The region's part of ``days`` days under a temporary split (a percent or kronor per
+    month)."""
+    return Case(
+        When(
+            **{f"{prefix}region_percent__isnull": False},
+            then=ExpressionWrapper(
+                F(days) * COST * F(f"{prefix}region_percent") * Value(PER_CENT),
+                output_field=MONEY,
+            ),
+        ),
+        default=ExpressionWrapper(
+            F(f"{prefix}region_amount_per_month") * F(days) * Value(PER_DAY_OF_MONTH),
+            output_field=MONEY,
+        ),
+        output_field=MONEY,
+    )
+
+
+def _apply_temporary_splits(
+    rows: dict[int, CostRow], scope: ReportScope, period: Period, region_placed: Q
+) -> None:
+    """R-DISP-1: while a dispute lasts, its temporary split replaces the signed version from its
+    date, as in the statements (the latest version from that day, R-COST-4). Two grouped
+    queries: the temporary splits' days, and the days they share with a signed version. The
+    region's part then gains the temporary share of those days and loses what the signed
+    version (or, before any version, the placing principal) was counted for them."""
+    from agreements.models import TemporarySplit
+
+    home = "agreement__placement__child__home_municipality_id"
+    placement = ("agreement__placement__actual_start", "agreement__placement__actual_end")
+    temporary = (
+        TemporarySplit.objects.filter(
+            hvb_placements(scope, period, prefix="agreement__placement__")
+        )
+        .alias(t_days=overlap_days(period, placement, ("effective_from", "effective_until")))
+        .filter(t_days__gt=0)
+        .values(home)
+        .annotate(
+            region=Sum(_temporary_region_cost("t_days")),
+            cost_region_placed=Sum(_days_cost("t_days"), filter=region_placed),
+        )
+        .order_by()
+    )
+    for t in temporary:
+        row = rows.get(t[home])
+        if row is not None:
+            row.region_part = _money(
+                row.region_part + _money(t["region"]) - _money(t["cost_region_placed"])
+            )
+    # The days a temporary split shares with a signed version: one row per (version, split),
+    # the split's join made once by the first filter and reused by the days expression.
+    split = "agreement__temporary_splits__"
+    shared = (
+        AgreementVersion.objects.filter(
+            hvb_placements(scope, period, prefix="agreement__placement__"),
+            status__in=IN_FORCE,
+            effective_from__isnull=False,
+            **{f"{split}effective_from__isnull": False},
+        )
+        .alias(
+            vt_days=overlap_days(
+                period,
+                placement,
+                ("effective_from", "effective_until"),
+                (f"{split}effective_from", f"{split}effective_until"),
+            )
+        )
+        .filter(vt_days__gt=0)
+        .values(home)
+        .annotate(
+            version_region=Sum(_version_region_cost("vt_days")),
+            cost_region_placed=Sum(_days_cost("vt_days"), filter=region_placed),
+        )
+        .order_by()
+    )
+    for v in shared:
+        row = rows.get(v[home])
+        if row is not None:
+            # Not the version's share on these days after all; and not the placing region's
+            # whole cost either (subtracted above for every temporary day), since a version
+            # covered them.
+            row.region_part = _money(
+                row.region_part - _money(v["version_region"]) + _money(v["cost_region_placed"])
+            )
 
 
 def _money(value: Any) -> Decimal:

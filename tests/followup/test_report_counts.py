@@ -297,3 +297,93 @@ def test_care_content_per_kind_and_responsible_principal(scopes):
     assert care.lines.cell("health_care", "region") == 3
     assert care.lines.cell("school", "municipality") == 2
     assert hvb_care_content(scopes["fyrbodal"], YEAR).lines.total == 0
+
+
+# --- temporary splits during a dispute (R-DISP-1) and the monthly statements ---------------------
+
+
+def _temporary_split(world, placement, *, start: date, percent: str):
+    from agreements.models import Agreement, Dispute, TemporarySplit
+    from sip.models import SipMeeting
+
+    agreement, _created = Agreement.objects.get_or_create(
+        placement=placement,
+        defaults={"municipality": placement.child.home_municipality, "region": world.region},
+    )
+    dispute = Dispute.objects.create(
+        agreement=agreement,
+        subject="cost",
+        question="Vem bär kostnaden för behandlingen?",
+        raised_by_principal=world.region,
+        opened_on=start,
+        created_by=world.user,
+    )
+    meeting = SipMeeting.objects.filter(sip__child=placement.child).first()
+    if meeting is None:
+        from tests.sip.factories import SipFactory
+
+        sip = SipFactory(child=placement.child, need_noticed_on=date(2020, 1, 1))
+        meeting = SipMeeting.objects.create(
+            sip=sip,
+            kind=SipMeeting.Kind.INITIAL,
+            scheduled_on=date(2020, 1, 8),
+            created_by=world.user,
+        )
+    return TemporarySplit.objects.create(
+        dispute=dispute,
+        agreement=agreement,
+        sip_meeting=meeting,
+        effective_from=start,
+        region_percent=Decimal(percent),
+        recorded_by=world.user,
+    )
+
+
+def _statements_region(placement, months) -> Decimal:
+    from agreements.selectors import placement_statement
+
+    total = Decimal("0.00")
+    for year, month in months:
+        statement = placement_statement(placement=placement, year=year, month=month)
+        if statement is not None:
+            total += statement.region
+    return total
+
+
+def test_a_temporary_split_replaces_the_signed_version_from_its_date(world):
+    """R-DISP-1 in the follow-up as in the statements: 10 days at a third of 300 (1 000), then
+    10 days at the temporary 50 % (1 500): the region 2 500."""
+    p = world.placement(world.goteborg, start=date(2025, 1, 1), end=date(2025, 1, 20), cost="300")
+    world.version(p, start=date(2025, 1, 1))
+    _temporary_split(world, p, start=date(2025, 1, 11), percent="50")
+    scope = scope_of(world.goteborg, ReportLevel.MUNICIPALITY, world.region)
+    volumes = hvb_volumes(scope, YEAR)
+    assert volumes.region_part == Decimal("2500.00")
+    assert _statements_region(p, [(2025, 1)]) == Decimal("2500.00")
+
+
+def test_a_temporary_split_before_any_version_of_a_placement_the_region_made(world):
+    """Placed by the region, no signed version: 5 days wholly the region's (500), then 5 days
+    at the temporary 25 % (125): the region 625, as the statement of February says."""
+    p = world.placement(
+        world.uddevalla,
+        start=date(2025, 2, 1),
+        end=date(2025, 2, 10),
+        cost="100",
+        placed_by_region=True,
+    )
+    _temporary_split(world, p, start=date(2025, 2, 6), percent="25")
+    scope = scope_of(world.uddevalla, ReportLevel.MUNICIPALITY, world.region)
+    assert hvb_volumes(scope, YEAR).region_part == Decimal("625.00")
+    assert _statements_region(p, [(2025, 2)]) == Decimal("625.00")
+
+
+def test_the_follow_up_split_equals_the_sum_of_the_monthly_statements(world):
+    """The versions chained as the signing service chains them (the old one ends the day before
+    the new one), across months: the year's region part is the sum of its months'."""
+    p = world.placement(world.molndal, start=date(2024, 12, 20), end=date(2025, 4, 9), cost="1200")
+    world.version(p, start=date(2024, 12, 20), until=date(2025, 2, 14), status="superseded")
+    world.version(p, number=2, method="percent", percent="40", start=date(2025, 2, 15))
+    scope = scope_of(world.molndal, ReportLevel.MUNICIPALITY, world.region)
+    months = [(2025, m) for m in range(1, 5)]
+    assert hvb_volumes(scope, YEAR).region_part == _statements_region(p, months)
