@@ -58,6 +58,10 @@ ROLES = {
     "BUP clinician": "bup@demo.example",
     "region signatory": "signatur.bup@demo.example",
     "manager": "chef.goteborg@demo.example",
+    # The principal's administrator: API access, system accounts and keys (issue 15).
+    "administrator": "admin.goteborg@demo.example",
+    # A member of a cooperation body holds no unit role (issue 14): the area report is theirs.
+    "sub-regional body member": "delregion.gr@demo.example",
 }
 WIDE, PHONE, NARROW = 1280, 390, 320
 HEIGHTS = {WIDE: 900, PHONE: 844, NARROW: 700}
@@ -84,6 +88,25 @@ NOT_HTML_PAGES = {
     "deviations:area_report_csv",
     "followup:report_xlsx",
     "followup:report_pdf",
+    # The integration API (issue 15): JSON and the OpenAPI schema, no HTML pages.
+    "api:schema",
+    "api:not_found",
+    "api:child_list",
+    "api:child_detail",
+    "api:placement_list",
+    "api:placement_detail",
+    "api:health_examination_create",
+    "api:placement_statement",
+    "api:sip_list",
+    "api:sip_detail",
+    "api:cost_meeting_list",
+    "api:cost_meeting_detail",
+    "api:agreement_list",
+    "api:agreement_detail",
+    "api:version_document",
+    "api:deadline_list",
+    "api:deadline_detail",
+    "api:pair_statement",
 }
 PRINTED_PAGES = (
     "placements:placement_detail",
@@ -128,6 +151,27 @@ def _sips() -> list[int]:
     return _case_first(Sip, {"meetings__isnull": False})
 
 
+def _api_accounts() -> list[int]:
+    """Göteborg's system account with an API key (the demo has none), made on first ask."""
+    from api import services as api_services
+    from api.models import SystemAccount
+
+    if not SystemAccount.objects.exists():
+        admin = User.objects.get(email="admin.goteborg@demo.example")
+        account = api_services.system_account_create(
+            user=admin, principal=admin.memberships.get().unit.principal, name="Ärendesystemet"
+        )
+        api_services.token_create(user=admin, account=account, name="Produktion")
+    return _first(SystemAccount.objects.order_by("pk"))
+
+
+def _api_keys() -> list[int]:
+    from api.models import ApiToken
+
+    _api_accounts()
+    return _first(ApiToken.objects.order_by("pk"))
+
+
 OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "placements:child_detail": _children,
     "placements:child_update": _children,
@@ -162,6 +206,8 @@ OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "exports:principal": lambda: list(
         Unit.objects.order_by("principal_id").values_list("principal_id", flat=True).distinct()
     )[:MAX_CANDIDATES],
+    "api:account_detail": _api_accounts,
+    "api:token_revoke": _api_keys,
 }
 OBJECTS_BY_KWARG: dict[str, Callable[[], list[int]]] = {
     "child_pk": _children,
