@@ -145,3 +145,18 @@ def test_a_molndal_key_cannot_place_a_goteborg_child(w, api):
     assert response.status_code == 404
     event = AuditEvent.objects.filter(action=AuditAction.DENIED).latest("pk")
     assert (event.user, event.object_id) == (w.mdl_account.user, str(w.child.pk))
+
+
+FORGED = [0, 2**63 - 1, 2**63, 10**25]
+
+
+@pytest.mark.parametrize(("name", "view"), WITH_PK, ids=[name for name, _ in WITH_PK])
+def test_a_forged_id_is_a_json_404_never_a_server_error(w, api, name, view):
+    client = api(w.gbg_token)
+    methods = [m for m in METHODS if hasattr(view, m)]
+
+    for pk in FORGED:
+        for method in methods:
+            response = getattr(client, method)(reverse(name, args=[pk]), {}, format="json")
+            assert response.status_code == 404, (name, pk, method, response.status_code)
+            assert response["Content-Type"] == "application/json"
