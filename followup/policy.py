@@ -110,10 +110,13 @@ def may_see_follow_up(user: Any) -> bool:
     return bool(report_scopes(user))
 
 
-def scope_or_404(request: HttpRequest, key: str | None) -> ReportScope:
+def scope_or_404(
+    request: HttpRequest, key: str | None, *, scopes: list[ReportScope] | None = None
+) -> ReportScope:
     """The scope asked for if this user may see it; otherwise the audited 404. Without a key:
     the user's widest scope (404 for a user with none)."""
-    scopes = report_scopes(request.user)
+    if scopes is None:
+        scopes = report_scopes(request.user)
     if not key and scopes:
         return scopes[0]
     for scope in scopes:

@@ -252,7 +252,6 @@ def build_sections(report: Report) -> list[Section]:
         sheet=_("HVB care content"),
         group=hvb,
     )
-    care.header[-1] = _("Total")
     care.notes.append(
         _(
             "The number of placements whose agreement in force in the period has an "

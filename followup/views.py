@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
@@ -29,11 +30,11 @@ class ReportView(View):
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         today = timezone.localdate()
-        scope = scope_or_404(request, request.GET.get("scope"))
         scopes = report_scopes(request.user)
-        data: Any = (
-            request.GET if "year" in request.GET else {"scope": scope.key, "year": today.year}
-        )
+        scope = scope_or_404(request, request.GET.get("scope"), scopes=scopes)
+        data = request.GET.copy()
+        data.setdefault("scope", scope.key)
+        data.setdefault("year", str(today.year))
         form = ReportForm(data, scopes=scopes)
         context: dict[str, Any] = {"form": form, "scope": scope, "report": None}
         if form.is_valid():
@@ -56,21 +57,12 @@ class ReportView(View):
                 if self.fmt == "xlsx":
                     return documents.xlsx_response(report)
                 return documents.pdf_response(report)
-            query = form.data.copy() if hasattr(form.data, "copy") else dict(form.data)
+            query = {"scope": scope.key, "year": form.cleaned_data["year"]}
+            if form.cleaned_data.get("first") and form.cleaned_data.get("last"):
+                query |= {"first": period.first.isoformat(), "last": period.last.isoformat()}
             context.update(
                 report=report,
                 sections=build_sections(report),
-                querystring=_querystring(query),
+                querystring=urlencode(query),
             )
         return render(request, "followup/report.html", context)
-
-
-def _querystring(query: Any) -> str:
-    from urllib.parse import urlencode
-
-    items = query.items() if not hasattr(query, "lists") else query.lists()
-    pairs: list[tuple[str, str]] = []
-    for key, value in items:
-        for v in value if isinstance(value, list) else [value]:
-            pairs.append((key, str(v)))
-    return urlencode(pairs)
