@@ -76,6 +76,8 @@ def _check_text(found: Violations, name: str, value: str, *, required: bool = Tr
         found.add(RULE, messages.get(name, _("Write the text.")), field=name)
     elif len(value) > TEXT_MAX:
         found.add(RULE, _("The text can be at most 4000 characters long."), field=name)
+    elif "\x00" in value:  # the API sends what it is given; PostgreSQL stores no NUL
+        found.add(RULE, _("Null characters are not allowed."), field=name)
 
 
 def _check_case_links(
@@ -280,8 +282,9 @@ def deviation_step(
     deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
     status, level = rules.Status(deviation.status), Level(deviation.level)
     has_area = deviation.sub_region_id is not None
-    if len(text) > TEXT_MAX:
-        raise RuleViolation(RULE, _("The text can be at most 4000 characters long."), field="text")
+    found = Violations()
+    _check_text(found, "text", text, required=False)
+    found.raise_if_any()
     rules.check_action(
         action,
         status=status,

@@ -271,3 +271,15 @@ def test_r_dev_1_only_the_areas_body_writes_its_report(w, who):
             texts=services.AreaReportTexts(),
         )
     assert not AreaReport.objects.exists()
+
+
+def test_r_dev_1_a_null_character_from_the_api_is_a_field_error(w):
+    with pytest.raises(RuleViolation) as exc:
+        report(w, happened="a\x00b")
+    assert fields_of(exc.value) == {"happened"}
+    deviation = report(w)
+    with pytest.raises(RuleViolation) as exc:
+        services.deviation_step(
+            user=w.caseworker, deviation=deviation, action="comment", text="\x00"
+        )
+    assert exc.value.field == "text"
