@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -561,6 +561,8 @@ class PDFRenderer(BaseRenderer):  # type: ignore[misc]
 class VersionDocument(PolicyAPIView):
     policy_model = AgreementVersion
     child_field = None
+    # A client may ask for the PDF by its type (Accept: application/pdf); errors stay JSON.
+    renderer_classes = [JSONRenderer, PDFRenderer]
 
     @extend_schema(
         operation_id="agreement_versions_document",

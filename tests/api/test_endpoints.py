@@ -179,6 +179,7 @@ def test_the_signed_pdf_is_served_and_audited(w, api):
     event = _last_audit()
     assert (event.action, event.object_id) == (AuditAction.DOWNLOAD, str(w.signed.pk))
     assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get(url, HTTP_ACCEPT="application/pdf").content == response.content
     no_document = client.get(reverse("api:version_document", args=[w.awaiting.pk]))
     assert no_document.status_code == 404
     assert no_document.json()["detail"] == "Överenskommelsen har inget dokument ännu."
