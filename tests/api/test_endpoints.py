@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -401,3 +402,22 @@ def _rest_settings():
     from django.conf import settings
 
     return dict(settings.REST_FRAMEWORK)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "api:child_list",
+        "api:sip_list",
+        "api:cost_meeting_list",
+        "api:agreement_list",
+        "api:deadline_list",
+    ],
+)
+def test_a_list_takes_a_bounded_number_of_queries(w, api, name, django_assert_max_num_queries):
+    """No query per row: the nested versions, lines, signatures and plans come prefetched."""
+    with django_assert_max_num_queries(14):
+        response = api(w.gbg_token).get(reverse(name))
+
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1
