@@ -248,3 +248,17 @@ def test_the_account_form_offers_only_the_administrators_principal(w, client):
     assert response.status_code == 200
     assert not SystemAccount.objects.filter(name="Intrång").exists()
     assert not User.objects.filter(last_name="Intrång").exists()
+
+
+def test_a_taken_name_is_shown_next_to_the_field_in_swedish(w, client):
+    client.force_login(w.gbg_admin, backend=MODEL_BACKEND)
+
+    response = client.post(
+        reverse("api:account_create"), {"name": w.gbg_account.name, "principal": w.goteborg.pk}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Huvudmannen har redan ett systemkonto med det här namnet."
+    ]
+    assert SystemAccount.objects.filter(principal=w.goteborg).count() == 1
