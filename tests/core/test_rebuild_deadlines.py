@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agreements.models import Dispute
 from dashboard import sync
 from dashboard.models import Deadline
 from placements.models import Placement
@@ -32,7 +33,10 @@ def test_chunked_rebuild_gives_the_rows_of_the_incremental_updates(demo):
         sync.refresh_placement(pk)
     for pk in Sip.objects.values_list("pk", flat=True):
         sync.refresh_sip(pk)
+    for pk in Dispute.objects.values_list("pk", flat=True):
+        sync.refresh_dispute(pk)
     expected = _rows()
+    assert any(row[0].startswith("dispute") for row in expected)  # the demo's dispute
     assert len(expected) > 20
     Deadline.objects.all().delete()
 
@@ -46,7 +50,11 @@ def test_rebuild_replaces_stale_rows_and_its_queries_grow_with_chunks_not_object
     sync.rebuild_all()
     stale = Deadline.objects.filter(key__startswith="placement:").first()
     Deadline.objects.filter(pk=stale.pk).update(due_on="2000-01-01")
-    placements, sips = Placement.objects.count(), Sip.objects.count()
+    placements, sips, disputes = (
+        Placement.objects.count(),
+        Sip.objects.count(),
+        Dispute.objects.count(),
+    )
 
     with CaptureQueriesContext(connection) as one_chunk:
         sync.rebuild_all(chunk_size=10_000)
@@ -54,8 +62,8 @@ def test_rebuild_replaces_stale_rows_and_its_queries_grow_with_chunks_not_object
         sync.rebuild_all(chunk_size=2)
 
     assert not Deadline.objects.filter(due_on="2000-01-01").exists()
-    chunks = -(-placements // 2) + -(-sips // 2)
+    chunks = -(-placements // 2) + -(-sips // 2) + -(-disputes // 2)
     # A fixed number of queries per chunk (prefetches, delete, insert), none per object.
-    assert len(one_chunk) <= 20
+    assert len(one_chunk) <= 26
     assert len(small_chunks) <= 12 * chunks
     assert placements + sips > chunks  # the bound above would not hold per object
