@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +21,16 @@ class DeviationsConfig(AppConfig):
         )
         # Members of a cooperation body hold no role in a unit: the menu entry is theirs too.
         register_nav_condition("deviations:deviation_list", policy.is_body_member)
+
+        # The start page of a member of a cooperation body (no unit role): their bodies and
+        # what the bodies handle (deviations and disputes at their level, the area report,
+        # the annual follow-up).
+        from core.views import START_PANELS
+
+        START_PANELS.append(_cooperation_panel)
+
+
+def _cooperation_panel(request: Any) -> dict[str, Any]:
+    from .policy import bodies_of
+
+    return {"cooperation_bodies": list(bodies_of(request.user).select_related("sub_region"))}
