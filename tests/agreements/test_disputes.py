@@ -435,3 +435,13 @@ def test_r_disp_1_the_body_of_the_level_has_the_clock_in_its_deadlines_and_remin
     to_gr = [m for m in mailoutbox if m.to == [areas["gr"].email]]
     assert len(to_gr) == 1
     assert not [m for m in mailoutbox if m.to == [areas["fyrbodal"].email]]
+
+
+def test_the_placement_page_offers_a_deviation_report_prefilled_with_the_placement(
+    client, placement, gbg_caseworker
+):
+    client.force_login(gbg_caseworker)
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    link = f"{reverse('deviations:deviation_create')}?placering={placement.pk}"
+    assert link in page
+    assert client.get(link).status_code == 200
