@@ -33,6 +33,7 @@ class Section:
     chart_title: str = ""
     group: str = ""
     sheet: str = ""  # a short name for the spreadsheet's tab
+    row_kinds: list[list[str]] | None = None  # per row, where the rows differ in kind
 
     @property
     def sheet_title(self) -> str:
@@ -43,7 +44,8 @@ class Section:
         return name[:31]
 
     def cells(self) -> list[list[tuple[Any, str]]]:
-        return [list(zip(row, self.kinds, strict=True)) for row in self.rows]
+        kinds = self.row_kinds or [self.kinds] * len(self.rows)
+        return [list(zip(row, k, strict=True)) for row, k in zip(self.rows, kinds, strict=True)]
 
     def footer_cells(self) -> list[tuple[Any, str]]:
         return list(zip(self.footer or [], self.kinds, strict=True))
@@ -76,8 +78,71 @@ def _count_table(
     return section
 
 
+def _summary(report: Report) -> Section:
+    """The headline figures beside the previous period's, with the change in percent."""
+    now, before = report.totals, report.previous_totals
+    assert before is not None
+    pairs: list[tuple[str, Any, Any, str]] = [
+        (
+            _("SIPs initiated (need noticed in the period)"),
+            now.sips.initiated,
+            before.sips.initiated,
+            COUNT,
+        ),
+        (
+            _("Share of first SIP meetings held within 3 weeks (%)"),
+            now.sips.percent_in_time,
+            before.sips.percent_in_time,
+            PERCENT,
+        ),
+        (_("Deviations reported"), now.deviations, before.deviations, COUNT),
+    ]
+    if now.disputes is not None and before.disputes is not None:
+        pairs.append((_("Disputes opened"), now.disputes, before.disputes, COUNT))
+    pairs += [
+        (_("HVB placements"), now.placements, before.placements, COUNT),
+        (_("Days in HVB placements"), now.days, before.days, COUNT),
+        (_("Cost of HVB placements (SEK)"), now.cost, before.cost, MONEY),
+    ]
+    rows: list[list[Any]] = []
+    for label, current, previous, kind in pairs:
+        change = (
+            None
+            if kind == PERCENT or current is None or previous is None
+            else change_percent(current, previous)
+        )
+        rows.append([label, current, previous, change])
+    section = Section(
+        key="summary",
+        title=_("Compared with the previous period"),
+        header=[
+            _("Summary"),
+            _period_text(report.period.first, report.period.last),
+            _("Previous period %(first)s – %(last)s")
+            % {
+                "first": f"{report.previous.first:%Y-%m-%d}",
+                "last": f"{report.previous.last:%Y-%m-%d}",
+            },
+            _("Change"),
+        ],
+        kinds=[TEXT, COUNT, COUNT, PERCENT],
+        rows=rows,
+        group=_("Summary"),
+        sheet=_("Summary"),
+    )
+    # Each row keeps its own kind in the middle columns (a share, an amount).
+    section.row_kinds = [[TEXT, kind, kind, PERCENT] for _l, _c, _p, kind in pairs]
+    return section
+
+
+def _period_text(first: Any, last: Any) -> str:
+    return _("%(first)s – %(last)s") % {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"}
+
+
 def build_sections(report: Report) -> list[Section]:
     sections: list[Section] = []
+    if report.previous_totals is not None:
+        sections.append(_summary(report))
     sips, before = report.sips, report.previous_sips
     sip_rows: list[list[Any]] = [
         [_("SIPs initiated (need noticed in the period)"), sips.initiated, before.initiated],

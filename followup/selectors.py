@@ -645,6 +645,18 @@ def hvb_care_content(scope: ReportScope, period: Period) -> CareContent:
 # --- the whole report --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Totals:
+    """The headline figures of a period, for the comparison with the previous period."""
+
+    sips: SipFigures
+    deviations: int
+    disputes: int | None
+    placements: int
+    days: int
+    cost: Decimal
+
+
 @dataclass
 class Report:
     scope: ReportScope
@@ -658,22 +670,51 @@ class Report:
     motives: Motives
     care: CareContent
     generated_on: date
+    previous_totals: Totals | None = None
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(
+            sips=self.sips,
+            deviations=self.deviations.total,
+            disputes=self.disputes.total if self.disputes is not None else None,
+            placements=self.volumes.placements,
+            days=self.volumes.days,
+            cost=self.volumes.total,
+        )
+
+
+def period_totals(scope: ReportScope, period: Period, sips: SipFigures) -> Totals:
+    """The headline figures of a period (R-FOLLOW-1 over time), in a fixed number of queries."""
+    disputes = dispute_figures(scope, period)
+    volumes = hvb_volumes(scope, period)
+    return Totals(
+        sips=sips,
+        deviations=deviation_figures(scope, period).total,
+        disputes=disputes.total if disputes is not None else None,
+        placements=volumes.placements,
+        days=volumes.days,
+        cost=volumes.total,
+    )
 
 
 def follow_up_report(
     *, scope: ReportScope, period: Period, previous: Period, today: date
 ) -> Report:
-    """R-FOLLOW-1: the whole report for one level and period, in a fixed number of queries."""
+    """R-FOLLOW-1: the whole report for one level and period, with the headline figures of the
+    previous period to compare with, in a fixed number of queries."""
+    previous_sips = sip_figures(scope, previous)
     return Report(
         scope=scope,
         period=period,
         previous=previous,
         sips=sip_figures(scope, period),
-        previous_sips=sip_figures(scope, previous),
+        previous_sips=previous_sips,
         deviations=deviation_figures(scope, period),
         disputes=dispute_figures(scope, period),
         volumes=hvb_volumes(scope, period),
         motives=hvb_motives(scope, period),
         care=hvb_care_content(scope, period),
         generated_on=today,
+        previous_totals=period_totals(scope, previous, previous_sips),
     )

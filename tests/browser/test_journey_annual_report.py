@@ -58,7 +58,7 @@ def test_manager_opens_the_annual_report_and_downloads_it(page, live_server):
         page.click("main a:has-text('Ladda ned Excel')")
     xlsx = Path(xlsx_info.value.path()).read_bytes()
     workbook = load_workbook(BytesIO(xlsx))
-    assert workbook.sheetnames[:2] == ["Översikt", "SIP"]
+    assert workbook.sheetnames[:3] == ["Översikt", "Sammanfattning", "SIP"]
     assert isinstance(workbook["HVB volym"]["B3"].value, int)
     with page.expect_download() as pdf_info:
         page.click("main a:has-text('Ladda ned PDF')")

@@ -387,3 +387,25 @@ def test_the_follow_up_split_equals_the_sum_of_the_monthly_statements(world):
     scope = scope_of(world.molndal, ReportLevel.MUNICIPALITY, world.region)
     months = [(2025, m) for m in range(1, 5)]
     assert hvb_volumes(scope, YEAR).region_part == _statements_region(p, months)
+
+
+def test_the_previous_period_to_compare_with(scopes):
+    """R-FOLLOW-1 over time: Göteborg's 2024 beside 2025: one SIP (noticed 2024-12-30), one
+    deviation (2024-12-31), one HVB placement for 61 days (from 2024-11-01) at 3 000 kr."""
+    report = follow_up_report(
+        scope=scopes["goteborg"],
+        period=YEAR,
+        previous=previous_period(YEAR),
+        today=date(2026, 2, 10),
+    )
+    before = report.previous_totals
+    assert before is not None
+    assert (before.sips.initiated, before.deviations, before.placements, before.days) == (
+        1,
+        1,
+        1,
+        61,
+    )
+    assert before.cost == Decimal("183000.00")
+    now = report.totals
+    assert (now.sips.initiated, now.deviations, now.placements, now.days) == (3, 2, 2, 375)

@@ -198,7 +198,7 @@ def test_the_spreadsheet_holds_numbers_as_numbers(client_for, data_2025, people)
     assert total[1:4] == (4, 3, 412)
     assert Decimal(str(total[4])) == Decimal("1167000")
     assert all(isinstance(v, int | float) for v in total[1:])
-    sip = workbook.worksheets[1]
+    sip = workbook["SIP"]
     assert [r[1] for r in sip.iter_rows(min_row=3, max_row=6, values_only=True)] == [5, 3, 1, 1]
     assert AuditEvent.objects.filter(action="export", object_type="followup.report").count() == 1
 
@@ -244,3 +244,14 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_summary_sheet_compares_with_the_previous_year(client_for, data_2025, people):
+    w = data_2025
+    response = client_for(people["gbg manager"]).get(
+        reverse("followup:report_xlsx"), {"scope": key("municipality", w.goteborg), "year": 2025}
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Sammanfattning"]
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=3, values_only=True) if r and r[0]}
+    assert rows["Påbörjade SIP (behovet uppmärksammat under perioden)"] == (3, 1, 200)
+    assert rows["Dygn i HVB-placeringar"][:2] == (375, 61)
