@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deviations.forms import DeviationForm
 from organisations.models import Principal, Unit
 
 
@@ -45,3 +46,22 @@ class TokenForm(forms.Form):
         max_length=200,
         help_text=_("For example the server or environment that uses it."),
     )
+
+
+class ApiDeviationForm(DeviationForm):
+    """The deviation report form of the page, with its own field validation (unit, category,
+    date, texts, the unit concerned), without the page's lists of cases to link: the API
+    checks a linked child, placement or agreement through the policy (404 outside it) and the
+    service checks it against the two principals (R-DEV-1)."""
+
+    @staticmethod
+    def _child_choices(user: Any) -> list[tuple[int, str]]:
+        return []
+
+    @staticmethod
+    def _placement_choices(user: Any) -> list[tuple[int, str]]:
+        return []
+
+    @staticmethod
+    def _agreement_choices(user: Any) -> list[tuple[int, str]]:
+        return []

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from agreements.models import Agreement, AgreementLine, AgreementVersion, CostMeeting
 from agreements.signatures import signing_steps
 from dashboard.models import Deadline
+from deviations.models import Deviation, DeviationCategory, DeviationEvent
 from placements.models import Child, HealthExamination, Placement
 from sip.models import Intervention, PlanVersion, Sip, SipMeeting
 
@@ -432,3 +433,115 @@ class DetailSerializer(serializers.Serializer):  # type: ignore[misc]
 
 class ValidationErrorSerializer(serializers.Serializer):  # type: ignore[misc]
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+# --- deviations (R-DEV-1) --------------------------------------------------------------------
+
+
+class DeviationEventSerializer(serializers.ModelSerializer):  # type: ignore[misc]
+    by_name = serializers.SerializerMethodField(help_text="Who took the step, as on the page.")
+
+    class Meta:
+        model = DeviationEvent
+        fields = ["kind", "level", "text", "by_name", "on", "at"]
+
+    @extend_schema_field(NULLABLE_TEXT)
+    def get_by_name(self, event: DeviationEvent) -> str | None:
+        return str(event.by) if event.by_id else None
+
+
+class DeviationSerializer(serializers.ModelSerializer):  # type: ignore[misc]
+    """As the deviation page shows it: the linked case (child, placement, agreement) only to
+    those who see the child's name; the others learn that a case is linked (``case_linked``),
+    not which one."""
+
+    case_linked = serializers.SerializerMethodField()
+    child = serializers.SerializerMethodField(help_text="Null where protected identity hides it.")
+    child_name = serializers.SerializerMethodField()
+    placement = serializers.SerializerMethodField()
+    agreement = serializers.SerializerMethodField()
+    reported_by_name = serializers.SerializerMethodField()
+    events = DeviationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Deviation
+        fields = [
+            "id",
+            "reporting_unit",
+            "reporting_principal",
+            "receiving_principal",
+            "receiving_unit",
+            "sub_region",
+            "category",
+            "occurred_on",
+            "agreed",
+            "happened",
+            "case_linked",
+            "child",
+            "child_name",
+            "placement",
+            "agreement",
+            "status",
+            "level",
+            "answer_due_on",
+            "outcome",
+            "reported_by_name",
+            "reported_on",
+            "reported_at",
+            "updated_at",
+            "closed_on",
+            "events",
+        ]
+
+    def _shown(self, deviation: Deviation) -> bool:
+        return deviation.child_id is not None and deviation.child_id in _names(self)
+
+    def get_case_linked(self, deviation: Deviation) -> bool:
+        return deviation.child_id is not None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_child(self, deviation: Deviation) -> int | None:
+        return deviation.child_id if self._shown(deviation) else None
+
+    @extend_schema_field(NULLABLE_TEXT)
+    def get_child_name(self, deviation: Deviation) -> str | None:
+        if deviation.child_id is None:
+            return None
+        return _names(self).get(deviation.child_id)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_placement(self, deviation: Deviation) -> int | None:
+        return deviation.placement_id if self._shown(deviation) else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_agreement(self, deviation: Deviation) -> int | None:
+        return deviation.agreement_id if self._shown(deviation) else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_reported_by_name(self, deviation: Deviation) -> str:
+        return str(deviation.reported_by)
+
+
+class DeviationCreateSerializer(serializers.Serializer):  # type: ignore[misc]
+    unit = _id(
+        required=False,
+        help_text="The reporting unit: one of the account's units (required when it has more "
+        "than one).",
+    )
+    category = serializers.ChoiceField(choices=DeviationCategory.choices)
+    occurred_on = serializers.DateField(help_text="The day it happened or was noticed.")
+    agreed = serializers.CharField(max_length=4000, help_text="What was agreed. No names.")
+    happened = serializers.CharField(max_length=4000, help_text="What happened.")
+    receiving_principal = _id(
+        required=False,
+        allow_null=True,
+        help_text="The municipality concerned: only when a unit of the region reports.",
+    )
+    receiving_unit = _id(
+        required=False,
+        allow_null=True,
+        help_text="The unit concerned: required when the deviation concerns the region.",
+    )
+    child = _id(required=False, allow_null=True, help_text="A child the account may see.")
+    placement = _id(required=False, allow_null=True, help_text="A placement the account may see.")
+    agreement = _id(required=False, allow_null=True, help_text="An agreement the account may see.")

@@ -49,6 +49,8 @@ v1 = [
     ),
     path("api/v1/deadlines/", _api(views.DeadlineList), name="deadline_list"),
     path("api/v1/deadlines/<int:pk>/", _api(views.DeadlineDetail), name="deadline_detail"),
+    path("api/v1/deviations/", _api(views.DeviationList), name="deviation_list"),
+    path("api/v1/deviations/<int:pk>/", _api(views.DeviationDetail), name="deviation_detail"),
     path("api/v1/statements/pair/", _api(views.PairStatement), name="pair_statement"),
     # Anything else under /api/v1/ is the API's JSON 404.
     re_path(r"^api/v1/", _api(views.NotFoundView), name="not_found"),

@@ -29,8 +29,11 @@ from agreements import selectors as agreement_selectors
 from agreements.models import Agreement, AgreementVersion, CostMeeting, Signature, SignedDocument
 from core.audit import audit_record
 from core.models import AuditAction
-from core.policy import CHANGE, deny, get_or_404, units_acted_for, visible
+from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, units_acted_for, visible
 from dashboard.models import Deadline
+from deviations import services as deviation_services
+from deviations.models import Deviation, DeviationEvent
+from deviations.policy import deviation_q
 from domain.identity import InvalidIdentityNumber, mask_identity_number, normalise_identity_number
 from organisations.models import Membership, Principal, Role, Unit, User
 from placements import forms as placement_forms
@@ -40,6 +43,7 @@ from placements.policy import EDIT_ROLES, visible_child_names
 from sip.models import PlanVersion, Sip
 
 from . import serializers as s
+from .forms import ApiDeviationForm
 
 # --- documentation helpers -------------------------------------------------------------------
 
@@ -137,8 +141,13 @@ class PolicyAPIView(GenericAPIView):  # type: ignore[misc]
     child_field: ClassVar[str | None] = "child_id"
     updated_field: ClassVar[str | None] = None
 
+    @classmethod
+    def scope_for(cls, user: Any) -> QuerySet[Any]:
+        """What the account may see of ``policy_model`` (the matrix in tests/api asks it)."""
+        return visible(user, cls.policy_model)
+
     def scoped(self) -> QuerySet[Any]:
-        return self.prepare(visible(self.request.user, self.policy_model))
+        return self.prepare(self.scope_for(self.request.user))
 
     def prepare(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
@@ -642,6 +651,129 @@ class DeadlineDetail(_DeadlineBase):
         operation_id="deadlines_retrieve",
         parameters=[PK, ETAG_HEADER],
         responses=_detail_responses(s.DeadlineSerializer),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return self.detail_response()
+
+
+class _DeviationBase(PolicyAPIView):
+    """R-DEV-1: the deviations of the deviation pages' scope (``deviations.policy``)."""
+
+    policy_model = Deviation
+    serializer_class = s.DeviationSerializer
+    updated_field = "updated_at"
+
+    def prepare(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.select_related("reported_by").prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DeviationEvent.objects.select_related("by").order_by("at", "pk"),
+            )
+        )
+
+    @classmethod
+    def scope_for(cls, user: Any) -> QuerySet[Any]:
+        """The scope of the deviation pages, ``deviations.policy.deviation_q``, for the
+        account's actor. Not ``visible(user, Deviation)``: that scope function refuses an
+        inactive user, and a system account's user is inactive by design (it never signs
+        in), so it would give every account an empty list. The actor comes from the token
+        (``authentication.actor_for_account``); the Q is the very one the scope is made of.
+        Back to ``visible`` once ``deviations.policy`` judges the actor instead of
+        ``user.is_active``."""
+        if getattr(user, "system_account", None) is None:
+            return visible(user, Deviation)
+        return Deviation.objects.filter(deviation_q(actor_for(user)))
+
+    def get_object(self) -> Any:
+        """As ``core.policy.get_or_404``, over ``scope_for``: outside it a 404 with a denied
+        row (naming the child of the deviation, if it exists, for its principal's review)."""
+        pk = self.kwargs["pk"]
+        obj = self.prepare(self.scope_for(self.request.user)).filter(pk=pk).first()
+        if obj is None:
+            deny(
+                self.request,
+                obj=Deviation.objects.filter(pk=pk).first(),
+                object_type=Deviation._meta.label_lower,
+                object_id=str(pk),
+                details={"action": VIEW},
+            )
+        return obj
+
+
+class DeviationList(_DeviationBase):
+    @extend_schema(
+        operation_id="deviations_list",
+        summary="Deviations the account may see (R-DEV-1)",
+        description="The scope of the deviation pages: those reported by or concerning the "
+        "account's units. `updated_since` filters on the change time (a report or any step). "
+        "The linked child, placement and agreement only where the child's name may be shown.",
+        parameters=[UPDATED_SINCE],
+        responses={200: s.DeviationSerializer(many=True), **ERRORS_LIST},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response()
+
+    @extend_schema(
+        operation_id="deviations_create",
+        summary="Report a deviation (as the form does, R-DEV-1)",
+        description="Reported for one of the account's units (`unit`, required when the "
+        "account has several) to the other principal, which gets the area's deadline to "
+        "answer (`answer_due_on`). A linked child, placement or agreement must be one the "
+        "account may see (404 otherwise); one of another pair of principals is a 422.",
+        request=s.DeviationCreateSerializer,
+        responses={201: s.DeviationSerializer, **ERRORS_WRITE},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(s.DeviationCreateSerializer, request)
+        units = list(deviation_services.reporting_units(request.user))
+        if not units:
+            raise NotFound
+        if data.get("unit") is None and len(units) == 1:
+            data["unit"] = units[0].pk
+        # A case of another organisation: a 404 with a denied row, as for any other id.
+        links = {
+            field: get_or_404(request, model, pk=data[field]).pk
+            for field, model in (
+                ("child", Child),
+                ("placement", Placement),
+                ("agreement", Agreement),
+            )
+            if data.get(field) is not None
+        }
+        form = ApiDeviationForm(
+            data=_form_data(data, drop={"child", "placement", "agreement"}),
+            user=request.user,
+            units=units,
+        )
+        _check_form(form)
+        cleaned = form.cleaned_data
+        deviation = deviation_services.report_deviation(
+            user=request.user,
+            unit=next(u for u in units if u.pk == cleaned["unit"]),
+            data=deviation_services.DeviationData(
+                category=cleaned["category"],
+                occurred_on=cleaned["occurred_on"],
+                agreed=cleaned["agreed"],
+                happened=cleaned["happened"],
+                receiving_principal_id=cleaned.get("receiving_principal"),
+                receiving_unit_id=cleaned.get("receiving_unit"),
+                child_id=links.get("child"),
+                placement_id=links.get("placement"),
+                agreement_id=links.get("agreement"),
+            ),
+        )
+        deviation = self.prepare(Deviation.objects.filter(pk=deviation.pk)).get()
+        serializer = s.DeviationSerializer(
+            deviation, context={"names": self.names_for([deviation])}
+        )
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class DeviationDetail(_DeviationBase):
+    @extend_schema(
+        operation_id="deviations_retrieve",
+        parameters=[PK, ETAG_HEADER],
+        responses=_detail_responses(s.DeviationSerializer),
     )
     def get(self, request: Request, pk: int) -> Response:
         return self.detail_response()

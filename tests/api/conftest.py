@@ -1,6 +1,6 @@
 """The API tests' world: the hostile tests' Göteborg and Mölndal cases (tests/hostile/conftest),
 with a system account and an API key for each municipality and a signed PDF on the signed
-agreement. The clock is frozen on Friday 15 May 2026, 10:00."""
+agreement and a deviation of each municipality (Göteborg's linked to a placement). The clock is frozen on Friday 15 May 2026, 10:00."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from agreements.models import SignedDocument
 from api import services
+from deviations.services import DeviationData, report_deviation
 from organisations.models import Role
 from tests.agreements.conftest import TODAY, at
 from tests.factories import member
@@ -65,6 +66,32 @@ def build_api_world() -> SimpleNamespace:
         pdf=PDF,
         sha256=hashlib.sha256(PDF).hexdigest(),
         is_final=True,
+    )
+    # R-DEV-1: a deviation of each municipality to the region (BUP); Göteborg's names a case.
+    w.gbg_deviation = report_deviation(
+        user=w.caseworker,
+        unit=w.gbg_social,
+        data=DeviationData(
+            category="sip_not_in_time",
+            occurred_on=TODAY,
+            agreed="SIP inom fyra veckor enligt rutinen.",
+            happened="Ingen kallelse från BUP.",
+            receiving_unit_id=w.bup.pk,
+            placement_id=w.placement.pk,
+        ),
+        today=TODAY,
+    )
+    w.mdl_deviation = report_deviation(
+        user=w.mdl_caseworker,
+        unit=w.mdl_social,
+        data=DeviationData(
+            category="information_not_shared",
+            occurred_on=TODAY,
+            agreed="Epikris inom en vecka.",
+            happened="Ingen epikris.",
+            receiving_unit_id=w.bup.pk,
+        ),
+        today=TODAY,
     )
     return w
 

@@ -106,6 +106,8 @@ NOT_HTML_PAGES = {
     "api:version_document",
     "api:deadline_list",
     "api:deadline_detail",
+    "api:deviation_list",
+    "api:deviation_detail",
     "api:pair_statement",
 }
 PRINTED_PAGES = (

@@ -91,6 +91,7 @@ URL_SAMPLES: dict[str, dict[str, Any]] = {
     "api:agreement_detail": {"pk": 1},
     "api:version_document": {"pk": 1},
     "api:deadline_detail": {"pk": 1},
+    "api:deviation_detail": {"pk": 1},
     "api:account_detail": {"pk": 1},
     "api:token_revoke": {"pk": 1},
     # exports
