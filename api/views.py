@@ -29,11 +29,10 @@ from agreements import selectors as agreement_selectors
 from agreements.models import Agreement, AgreementVersion, CostMeeting, Signature, SignedDocument
 from core.audit import audit_record
 from core.models import AuditAction
-from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, units_acted_for, visible
+from core.policy import CHANGE, VIEW, deny, get_or_404, units_acted_for, visible
 from dashboard.models import Deadline
 from deviations import services as deviation_services
 from deviations.models import Deviation, DeviationEvent
-from deviations.policy import deviation_q
 from domain.identity import InvalidIdentityNumber, mask_identity_number, normalise_identity_number
 from organisations.models import Membership, Principal, Role, Unit, User
 from placements import forms as placement_forms
@@ -673,16 +672,8 @@ class _DeviationBase(PolicyAPIView):
 
     @classmethod
     def scope_for(cls, user: Any) -> QuerySet[Any]:
-        """The scope of the deviation pages, ``deviations.policy.deviation_q``, for the
-        account's actor. Not ``visible(user, Deviation)``: that scope function refuses an
-        inactive user, and a system account's user is inactive by design (it never signs
-        in), so it would give every account an empty list. The actor comes from the token
-        (``authentication.actor_for_account``); the Q is the very one the scope is made of.
-        Back to ``visible`` once ``deviations.policy`` judges the actor instead of
-        ``user.is_active``."""
-        if getattr(user, "system_account", None) is None:
-            return visible(user, Deviation)
-        return Deviation.objects.filter(deviation_q(actor_for(user)))
+        """The scope of the deviation pages (``deviations.policy``), for the account's actor."""
+        return visible(user, Deviation)
 
     def get_object(self) -> Any:
         """As ``core.policy.get_or_404``, over ``scope_for``: outside it a 404 with a denied
