@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -62,6 +63,8 @@ ROLES = {
     "administrator": "admin.goteborg@demo.example",
     # A member of a cooperation body holds no unit role (issue 14): the area report is theirs.
     "sub-regional body member": "delregion.gr@demo.example",
+    # LiSA, the regional level: the recommendation on a dispute (R-DISP-1) is theirs.
+    "regional body member": "lisa@demo.example",
 }
 WIDE, PHONE, NARROW = 1280, 390, 320
 HEIGHTS = {WIDE: 900, PHONE: 844, NARROW: 700}
@@ -553,7 +556,7 @@ def _states_the_demo_lacks() -> None:
         ],
     )
     municipality, _region = agreement_services.principals_of(placement)
-    agreement_services.agreement_draft_save(
+    version = agreement_services.agreement_draft_save(
         user=caseworker,
         placement=placement,
         data=agreement_services.VersionData(
@@ -566,6 +569,31 @@ def _states_the_demo_lacks() -> None:
             applies_from_start=False,
         ),
         lines=[agreement_services.LineData("Särskilt stöd i skolan", municipality, kind="school")],
+    )
+
+    # R-DISP-1: a dispute at the regional level (the demo's own is sub-regional), so that LiSA's
+    # recommendation page has an object.
+    from agreements import disputes as dispute_services
+    from domain.disputes import Escalation
+
+    dispute = dispute_services.dispute_open(
+        user=caseworker,
+        agreement=version.agreement,
+        data=dispute_services.OpeningData(
+            subject="responsibility",
+            question="Vem ansvarar för stödet i skolan under placeringen?",
+            raised_by_principal_id=municipality.pk,
+            sip_meeting=meeting,
+            effective_from=today,
+            region_percent=Decimal(40),
+            region_amount_per_month=None,
+        ),
+    )
+    dispute_services.dispute_escalate(user=caseworker, dispute=dispute, how=Escalation.BY_PARTY)
+    dispute_services.dispute_escalate(
+        user=User.objects.get(email=ROLES["sub-regional body member"]),
+        dispute=dispute,
+        how=Escalation.BY_BODY,
     )
 
 
