@@ -379,6 +379,26 @@ class Signature(models.Model):
 # --- disputes (R-DISP-1) ------------------------------------------------------------------------
 
 
+class RegionPart(models.Model):
+    """The region's part of a split outside a signed version: a percentage or kronor per month
+    (R-COST-2), as the temporary split and the recommendation state it."""
+
+    region_percent = models.DecimalField(
+        _("region's share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    region_amount_per_month = models.DecimalField(
+        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Dispute(models.Model):
     """R-DISP-1: a dispute between the two principals about how the agreement is to be read in
     the case (responsibility or cost). Solved locally, then sub-regionally, then the regional
@@ -501,7 +521,7 @@ class DisputeStep(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
 
-class TemporarySplit(models.Model):
+class TemporarySplit(RegionPart):
     """R-DISP-1: the temporary agreement version the parties agree at once, through the SIP,
     when a dispute is opened; the statements use it from ``effective_from`` until the dispute
     is closed (then ``effective_until`` is the day before). Never signed, never edited."""
@@ -520,17 +540,6 @@ class TemporarySplit(models.Model):
     )
     effective_from = models.DateField(_("applies from"), validators=[validate_plausible_date])
     effective_until = models.DateField(_("applies until"), null=True, blank=True)
-    region_percent = models.DecimalField(
-        _("region's share (%)"),
-        max_digits=6,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
-    region_amount_per_month = models.DecimalField(
-        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -555,7 +564,7 @@ class TemporarySplit(models.Model):
         return self.agreement.placement.child_id
 
 
-class Recommendation(models.Model):
+class Recommendation(RegionPart):
     """R-DISP-1: the regional level's recommendation that closes a dispute. It may adjust
     responsibility retroactively from the day a joint split existed (``adjusted_from``, with the
     recommended split); the statements then carry correction lines for the months already
@@ -573,17 +582,6 @@ class Recommendation(models.Model):
         blank=True,
         validators=[validate_plausible_date],
         help_text=_("Empty when the recommendation changes no split."),
-    )
-    region_percent = models.DecimalField(
-        _("region's share (%)"),
-        max_digits=6,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
-    region_amount_per_month = models.DecimalField(
-        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -84,3 +84,27 @@ def assert_no_serious_axe_violations(page: Any) -> None:
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in violations
     )
+
+
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 390, "height": 844}
+
+
+def signed_in_page(browser: Any, live_server: Any, email: str) -> tuple[Any, Any]:
+    """A new browser context (Swedish, Stockholm time, 1280 px) signed in as ``email`` with the
+    demo password; returns ``(context, page)``: close the context when done."""
+    from organisations.demo import DEMO_PASSWORD
+
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    login(page, live_server, email, DEMO_PASSWORD)
+    return context, page
+
+
+def axe_at_both_widths(page: Any) -> None:
+    """axe at 1280 and at 390 px (a phone), then back to 1280."""
+    for size in (WIDE, NARROW):
+        page.set_viewport_size(size)
+        assert_no_serious_axe_violations(page)
+    page.set_viewport_size(WIDE)

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import totp
 
-from organisations.demo import DEMO_PASSWORD, DEMO_TOTP_KEYS
-from tests.browser.conftest import assert_no_serious_axe_violations, login
+from organisations.demo import DEMO_TOTP_KEYS
+from tests.browser.conftest import axe_at_both_widths, signed_in_page
 from tests.browser.journey_setup import (
     BUP_SIGNATORY,
     MUNICIPAL_SIGNATORY,
@@ -24,22 +24,6 @@ from tests.browser.test_journey_signing import dev_pki, errors, issue_certificat
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FORM = "main form[method=post]"
-WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-
-
-def _new_page(browser, live_server, email: str):
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    login(page, live_server, email, DEMO_PASSWORD)
-    return context, page
-
-
-def _axe_wide_and_narrow(page) -> None:
-    for size in (WIDE, NARROW):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size(WIDE)
 
 
 def _sign_here(page, email: str) -> None:
@@ -62,7 +46,7 @@ def test_the_region_waits_for_goteborg_then_countersigns_from_the_start_page(
     detail = reverse("agreements:agreement_detail", args=[agreement.pk])
 
     # 1. The BUP signatory opens the signing page before Göteborg has signed.
-    region_context, region_page = _new_page(browser, live_server, BUP_SIGNATORY)
+    region_context, region_page = signed_in_page(browser, live_server, BUP_SIGNATORY)
     try:
         start = region_page.locator("main").inner_text()
         assert "Väntar på den andra parten" in start
@@ -81,10 +65,12 @@ def test_the_region_waits_for_goteborg_then_countersigns_from_the_start_page(
         order = main.locator("ol.signing-order li").all_inner_texts()
         assert order[0].startswith(municipality.name) and "underskrift väntas" in order[0]
         assert order[1].startswith(region.name)
-        _axe_wide_and_narrow(region_page)
+        axe_at_both_widths(region_page)
 
         # 2. The municipal signatory signs from the start page's list.
-        municipal_context, municipal_page = _new_page(browser, live_server, MUNICIPAL_SIGNATORY)
+        municipal_context, municipal_page = signed_in_page(
+            browser, live_server, MUNICIPAL_SIGNATORY
+        )
         try:
             assert "Väntar på din signatur" in municipal_page.locator("main").inner_text()
             municipal_page.click(f"main a[href='{sign_url}']")
@@ -96,7 +82,7 @@ def test_the_region_waits_for_goteborg_then_countersigns_from_the_start_page(
             assert municipal_page.eval_on_selector("#id_principal", "s => s.value") == str(
                 municipality.pk
             )
-            _axe_wide_and_narrow(municipal_page)
+            axe_at_both_widths(municipal_page)
             _sign_here(municipal_page, MUNICIPAL_SIGNATORY)
             assert municipal_page.url == live_server.url + detail, errors(municipal_page)
         finally:
@@ -115,7 +101,7 @@ def test_the_region_waits_for_goteborg_then_countersigns_from_the_start_page(
         order = region_page.locator("ol.signing-order li").all_inner_texts()
         assert "signerad" in order[0] and "underskrift väntas" in order[1]
         assert region_page.eval_on_selector("#id_principal", "s => s.value") == str(region.pk)
-        _axe_wide_and_narrow(region_page)
+        axe_at_both_widths(region_page)
         _sign_here(region_page, BUP_SIGNATORY)
         assert region_page.url == live_server.url + detail, errors(region_page)
     finally:

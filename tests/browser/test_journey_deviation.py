@@ -11,31 +11,14 @@ import pytest
 from django.urls import reverse
 
 from deviations.models import Deviation
-from organisations.demo import DEMO_PASSWORD
-from tests.browser.conftest import assert_no_serious_axe_violations, login
+from tests.browser.conftest import axe_at_both_widths, signed_in_page
 from tests.browser.journey_setup import CASEWORKER, held_sip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FORM = "main form[method=post]"
-WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 CLINICIAN = "bup@demo.example"
 GR_MEMBER = "delregion.gr@demo.example"
-
-
-def _new_page(browser, live_server, email: str):
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    login(page, live_server, email, DEMO_PASSWORD)
-    return context, page
-
-
-def _axe_wide_and_narrow(page) -> None:
-    for size in (WIDE, NARROW):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size(WIDE)
 
 
 def _click(page, name: str) -> None:
@@ -47,10 +30,10 @@ def test_a_bup_clinician_reports_a_deviation_and_goteborg_answers_it(browser, li
     case = held_sip()  # BUP takes part in Alva's SIP, so the clinician sees her placement
 
     # The clinician reports the deviation against Göteborg.
-    context, page = _new_page(browser, live_server, CLINICIAN)
+    context, page = signed_in_page(browser, live_server, CLINICIAN)
     page.get_by_role("link", name="Avvikelser").first.click()
     page.get_by_role("link", name="Rapportera en avvikelse").click()
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     page.get_by_label("Berörd kommun").select_option(label="Göteborg")
     page.get_by_label("Information inte delad").check()
     page.get_by_label("Datum för avvikelsen").fill(f"{case.meeting.scheduled_on:%Y-%m-%d}")
@@ -67,7 +50,7 @@ def test_a_bup_clinician_reports_a_deviation_and_goteborg_answers_it(browser, li
         .input_value()
         .startswith("Socialtjänsten informerar")
     )
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     page.get_by_label("Vad hände").fill("BUP fick veta om flytten först i efterhand.")
     _click(page, "Rapportera avvikelsen")
     deviation = Deviation.objects.get()
@@ -75,15 +58,15 @@ def test_a_bup_clinician_reports_a_deviation_and_goteborg_answers_it(browser, li
     assert (deviation.receiving_principal.name, deviation.placement) == ("Göteborg", case.placement)
     body = page.locator("main").inner_text()
     assert "Nästa steg" in body and f"{deviation.answer_due_on:%Y-%m-%d}" in body
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     context.close()
 
     # The Göteborg caseworker receives and answers it.
-    context, page = _new_page(browser, live_server, CASEWORKER)
+    context, page = signed_in_page(browser, live_server, CASEWORKER)
     page.get_by_role("link", name="Avvikelser").first.click()
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     page.locator("table").get_by_role("link", name=f"Avvikelse {deviation.pk}").click()
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     assert page.get_by_role("button", name="Skicka svaret").count() == 0  # not received yet
     _click(page, "Markera som mottagen")
     assert "Avvikelsen är markerad som mottagen." in page.locator("main").inner_text()
@@ -93,14 +76,14 @@ def test_a_bup_clinician_reports_a_deviation_and_goteborg_answers_it(browser, li
     assert deviation.status == "answered"
     body = page.locator("main").inner_text()
     assert "Svaret är lämnat" in body and "Rutinen för information vid flytt" in body
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     context.close()
 
     # The area report of Göteborgsregionen: numbers, no names.
-    context, page = _new_page(browser, live_server, GR_MEMBER)
+    context, page = signed_in_page(browser, live_server, GR_MEMBER)
     page.get_by_role("link", name="Avvikelser").first.click()
     page.get_by_role("link", name="Områdesrapport").click()
     body = page.locator("main").inner_text()
     assert "Information inte delad" in body and "Alva" not in body
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     context.close()

@@ -14,31 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Dispute
-from organisations.demo import DEMO_PASSWORD
-from tests.browser.conftest import assert_no_serious_axe_violations, login
+from tests.browser.conftest import axe_at_both_widths, signed_in_page
 from tests.browser.journey_setup import CASEWORKER, agreement_awaiting_signatures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FORM = "main form[method=post]"
-WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 GR_MEMBER = "delregion.gr@demo.example"
 LISA_MEMBER = "lisa@demo.example"
-
-
-def _new_page(browser, live_server, email: str):
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    login(page, live_server, email, DEMO_PASSWORD)
-    return context, page
-
-
-def _axe_wide_and_narrow(page) -> None:
-    for size in (WIDE, NARROW):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size(WIDE)
 
 
 def _submit(page) -> None:
@@ -55,11 +38,11 @@ def test_a_dispute_goes_from_local_to_the_regional_level_with_the_temporary_spli
     today = timezone.localdate()
 
     # The caseworker opens the dispute from the agreement page.
-    context, page = _new_page(browser, live_server, CASEWORKER)
+    context, page = signed_in_page(browser, live_server, CASEWORKER)
     page.goto(live_server.url + reverse("agreements:agreement_detail", args=[agreement.pk]))
     page.get_by_role("link", name="Öppna en tvist").click()
     page.wait_for_url(re.compile(r"/tvist/$"))
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     page.get_by_label("Fördelningen av kostnaden").check()
     page.get_by_label("Hur respektive huvudman tolkar överenskommelsen").fill(
         "Kommunen läser behandlingen som hälso- och sjukvård; regionen läser den som HVB-vård."
@@ -71,7 +54,7 @@ def test_a_dispute_goes_from_local_to_the_regional_level_with_the_temporary_spli
     assert page.url.endswith(reverse("agreements:dispute_detail", args=[dispute.pk]))
     body = page.locator("main").inner_text()
     assert "Tillfällig ansvarsfördelning" in body and "45" in body
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
 
     # The monthly statement uses the temporary split from today.
     page.goto(
@@ -93,10 +76,10 @@ def test_a_dispute_goes_from_local_to_the_regional_level_with_the_temporary_spli
     context.close()
 
     # The member of Göteborgsregionen's cooperation finds it in the menu and passes it on.
-    context, page = _new_page(browser, live_server, GR_MEMBER)
+    context, page = signed_in_page(browser, live_server, GR_MEMBER)
     page.get_by_role("link", name="Tvister").first.click()
     page.get_by_role("link", name=str(dispute).replace("Dispute", "Tvist")).click()
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     page.get_by_role("link", name="Lyft till regional nivå").click()
     page.get_by_label("Varför den inte kan lösas på den här nivån").fill(
         "Frågan gäller tolkningen av överenskommelsen i hela regionen."
@@ -107,12 +90,12 @@ def test_a_dispute_goes_from_local_to_the_regional_level_with_the_temporary_spli
     context.close()
 
     # LiSA sees it with the temporary split still in force and its own 30 days running.
-    context, page = _new_page(browser, live_server, LISA_MEMBER)
+    context, page = signed_in_page(browser, live_server, LISA_MEMBER)
     page.goto(live_server.url + reverse("agreements:dispute_list"))
     page.get_by_role("link", name=f"Tvist {dispute.pk}").click()
     body = page.locator("main").inner_text()
     assert "Beredd av regional nivå (30 dagar)" in body
     assert "gäller från" in body
     assert page.get_by_role("link", name="Utfärda rekommendationen").count() == 1
-    _axe_wide_and_narrow(page)
+    axe_at_both_widths(page)
     context.close()
