@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.audit import audit_record
@@ -32,6 +32,28 @@ from .models import Agreement, Dispute
 from .policy import is_body_member, party_principal_ids
 
 ESCALATE, RESOLVE, RECOMMEND, COMMENT = "escalate", "resolve", "recommend", "comment"
+
+
+def case_label(placement: Any, *, show_name: bool) -> str:
+    """The case as a dispute page names it: the child's name where this user may see it (the
+    parties' staff), else only the child's initials and the placement's number (a member of a
+    cooperation body needs no more: personal data only where needed), nothing for a child with
+    protected identity."""
+    if show_name:
+        return placement_name(placement, show_name=True)
+    initials = placement.child.shareable_initials or gettext("protected identity")
+    return gettext("Placement %(number)s (child %(initials)s)") % {
+        "number": placement.pk,
+        "initials": initials,
+    }
+
+
+def next_step_of(dispute: Dispute, *, today: Any) -> rules.NextStep:
+    """The domain's next step, its message in the user's language."""
+    step = rules.next_step(
+        services.state_of(dispute), today=today, rule_set=services.rule_set_of(dispute)
+    )
+    return rules.NextStep(gettext(step.message), step.due_on)
 
 
 def allowed_steps(user: Any, dispute: Dispute, *, today: Any = None) -> dict[str, Any]:
@@ -88,12 +110,10 @@ class DisputeListView(ListView):  # type: ignore[type-arg]
         context["rows"] = [
             {
                 "dispute": d,
-                "name": placement_name(
+                "name": case_label(
                     d.agreement.placement, show_name=d.agreement.placement.child_id in names
                 ),
-                "next": rules.next_step(
-                    services.state_of(d), today=today, rule_set=services.rule_set_of(d)
-                ),
+                "next": next_step_of(d, today=today),
             }
             for d in disputes
         ]
@@ -210,7 +230,7 @@ class DisputeDetailView(PolicyObjectMixin, TemplateView):
         audit_record(action=AuditAction.VIEW, request=self.request, obj=dispute)
         return super().get_context_data(**kwargs) | {
             "dispute": dispute,
-            "placement_label": placement_name(placement, show_name=placement.child_id in names),
+            "placement_label": case_label(placement, show_name=placement.child_id in names),
             "sees_agreement": bool(
                 visible(self.request.user, Agreement).filter(pk=dispute.agreement_id).exists()
             ),
@@ -220,7 +240,7 @@ class DisputeDetailView(PolicyObjectMixin, TemplateView):
             "clocks": rules.dispute_deadlines(
                 state, closed_on=dispute.closed_on, rule_set=rule_set
             ),
-            "next": rules.next_step(state, today=today, rule_set=rule_set),
+            "next": next_step_of(dispute, today=today),
             "allowed": allowed_steps(self.request.user, dispute, today=today),
             "today": today,
         }

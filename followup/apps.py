@@ -7,9 +7,11 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Annual follow-up")
 
     def ready(self) -> None:
-        from core.context_processors import register_nav
+        from core.context_processors import register_nav, register_nav_condition
+        from deviations.policy import is_body_member
         from organisations.models import Role
 
-        # Managers; the members of the cooperation bodies hold no role and reach the page
-        # through the cooperation bodies' way in (R-FOLLOW-1).
+        # Managers, and the members of the cooperation bodies, who hold no unit role
+        # (R-FOLLOW-1: the sub-regional bodies and LiSA follow up their level).
         register_nav("followup:report", _("Annual follow-up"), (Role.MANAGER,))
+        register_nav_condition("followup:report", is_body_member)

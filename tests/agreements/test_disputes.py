@@ -445,3 +445,17 @@ def test_the_placement_page_offers_a_deviation_report_prefilled_with_the_placeme
     link = f"{reverse('deviations:deviation_create')}?placering={placement.pk}"
     assert link in page
     assert client.get(link).status_code == 200
+
+
+def test_a_body_member_sees_the_case_by_number_and_initials_and_the_next_step_in_swedish(
+    client, dispute, gbg_caseworker, areas, placement
+):
+    services.dispute_escalate(
+        user=gbg_caseworker, dispute=dispute, how=rules.Escalation.BY_PARTY, today=SUB_REGIONAL
+    )
+    client.force_login(areas["gr"])
+    html = client.get(reverse("agreements:dispute_detail", args=[dispute.pk])).content.decode()
+    assert f"Placering {placement.pk} (barnet {placement.child.initials})" in html
+    assert placement.child.first_name not in html  # personal data only where needed
+    assert "Den delregionala vårdsamverkan löser tvisten inom 30 dagar" in html
+    assert "senast" in html
