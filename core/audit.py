@@ -67,18 +67,24 @@ def audit_record(
         action=action,
         user=user,
         unit=unit,
-        object_type=object_type,
-        object_id=str(object_id) if object_id != "" else "",
+        object_type=_no_nul(object_type),
+        object_id=_no_nul(str(object_id)) if object_id != "" else "",
         child_id=child_id,
         path=(request.get_full_path()[:500] if request is not None else ""),
         details=_json_safe(details or {}),
     )
 
 
+def _no_nul(text: str) -> str:
+    """A forged value may carry a NUL character, which PostgreSQL cannot store in text: the
+    row of the attempt keeps it visible as U+FFFD instead of failing."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     """Dates, times and amounts as text (a snapshot from ``model_to_dict`` holds them as
-    objects, which the JSON column cannot store)."""
-    return json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+    objects, which the JSON column cannot store); NUL characters as U+FFFD (see ``_no_nul``)."""
+    return json.loads(json.dumps(details, cls=DjangoJSONEncoder).replace("\\u0000", "\\ufffd"))
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
@@ -72,8 +74,17 @@ def test_the_schema_and_docs_are_for_signed_in_people(w, client):
 
 @pytest.fixture
 def fuzz_token(w):
-    with override_settings(REST_FRAMEWORK=UNLIMITED):
-        yield w.gbg_token
+    """The test key, with the rate limit lifted. schemathesis calls the WSGI application
+    itself, whose request signals would close the test's database connection (inside the test
+    transaction, on PostgreSQL): they are disconnected as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with override_settings(REST_FRAMEWORK=UNLIMITED):
+            yield w.gbg_token
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -125,3 +125,15 @@ def test_audit_actions_read_as_nouns_in_swedish_apart_from_the_buttons():
         assert str(AuditAction.SIGN.label) == "Signering"
         assert str(AuditAction.DENIED.label) == "Nekad åtkomst"
         assert gettext("Sign") != str(AuditAction.SIGN.label)
+
+
+def test_a_nul_character_in_a_forged_value_is_kept_as_a_replacement_character(db):
+    """PostgreSQL cannot store NUL in text: the denied row of such an attempt is still written."""
+    from core.audit import audit_record
+    from core.models import AuditAction
+
+    event = audit_record(
+        action=AuditAction.DENIED, object_type="x", object_id="1\x002", details={"q": "a\x00b"}
+    )
+    event.refresh_from_db()
+    assert (event.object_id, event.details) == ("1\ufffd2", {"q": "a\ufffdb"})

@@ -41,6 +41,23 @@ class Case(NamedTuple):
     due: date
 
 
+def _dispute(
+    sub_regional_since: date, *, passed_on: date | None, closed_on: date | None = None
+) -> list[Deadline]:
+    """A dispute's clocks through domain.disputes, as the Django layer asks for them."""
+    from domain.disputes import DisputeState, DisputeStatus, dispute_deadlines
+    from domain.levels import Level
+
+    state = DisputeState(
+        level=Level.REGIONAL if passed_on else Level.SUB_REGIONAL,
+        status=DisputeStatus.RECOMMENDED if closed_on else DisputeStatus.OPEN,
+        opened_on=sub_regional_since,
+        sub_regional_since=sub_regional_since,
+        regional_since=passed_on,
+    )
+    return dispute_deadlines(state, closed_on=closed_on, rule_set=VG)
+
+
 # One row per kind: the helper the Django layer calls, a start date and the limit it gives.
 CASES = [
     Case(  # R-SIP-1: 21 days from the need noticed
@@ -114,6 +131,18 @@ CASES = [
         lambda s, m: dl.placement_follow_up(follow_up_on=s, held_on=m),
         date(2025, 10, 6),
         date(2025, 10, 6),
+    ),
+    Case(  # R-DISP-1: 30 days at the sub-regional level (met when solved or passed on)
+        DeadlineKind.DISPUTE_SUB_REGIONAL,
+        lambda s, m: _dispute(s, passed_on=m)[0],
+        date(2025, 11, 3),
+        date(2025, 12, 3),
+    ),
+    Case(  # R-DISP-1: the regional level prepares the matter within 30 days
+        DeadlineKind.DISPUTE_REGIONAL,
+        lambda s, m: _dispute(s - timedelta(days=31), passed_on=s, closed_on=m)[1],
+        date(2025, 12, 4),
+        date(2026, 1, 3),
     ),
 ]
 CASE_IDS = [f"{RULE_OF[case.kind]} {case.kind}" for case in CASES]

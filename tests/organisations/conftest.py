@@ -49,7 +49,9 @@ def _other_regions_cooperation() -> dict[str, Any]:
     from tests.factories import RegionFactory, _orgnr
 
     other = RegionFactory(
-        name="Region Östergötland", rule_set_code="OG", organisation_number=_orgnr(222)
+        name="Region Östergötland",
+        rule_set_code="OG",
+        organisation_number=_orgnr(222, prefix="232200"),
     )
     sub_region = SubRegion.objects.create(region=other, name="Östra")
     body = CooperationBody.objects.create(
