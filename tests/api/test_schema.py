@@ -90,6 +90,7 @@ def fuzz_token(w):
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=15,
+    derandomize=True,  # the same examples in every CI run: a failure is reproducible
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
