@@ -56,6 +56,15 @@ def next_step_of(dispute: Dispute, *, today: Any) -> rules.NextStep:
     return rules.NextStep(gettext(step.message), step.due_on)
 
 
+def _allowed(check: Any, /, *args: Any, **kwargs: Any) -> bool:
+    """Would the domain rule let the step succeed now?"""
+    try:
+        check(*args, **kwargs)
+    except RuleViolation:
+        return False
+    return True
+
+
 def allowed_steps(user: Any, dispute: Dispute, *, today: Any = None) -> dict[str, Any]:
     """The steps that can succeed now for this user, each with how it is taken (R-DISP-1):
     the rule is domain.disputes'; the roles come from agreements.policy."""
@@ -69,15 +78,12 @@ def allowed_steps(user: Any, dispute: Dispute, *, today: Any = None) -> dict[str
     regional_body = dispute.level == "regional" and is_body_member(user, dispute, "regional")
     steps: dict[str, Any] = {}
     how = rules.Escalation.BY_BODY if sub_body else rules.Escalation.BY_PARTY
-    if party or sub_body:
-        try:
-            rules.check_escalation(state, today=today, rule_set=rule_set, how=how)
-            steps[ESCALATE] = how
-        except RuleViolation:
-            pass
-    if (party or sub_body) and dispute.level != "regional":
+    acts = party or sub_body
+    if acts and _allowed(rules.check_escalation, state, today=today, rule_set=rule_set, how=how):
+        steps[ESCALATE] = how
+    if acts and _allowed(rules.check_resolution, state, resolved_on=today):
         steps[RESOLVE] = True
-    if regional_body:
+    if regional_body and _allowed(rules.check_recommendation_level, state):
         steps[RECOMMEND] = True
     if party or sub_body or regional_body:
         steps[COMMENT] = True

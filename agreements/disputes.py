@@ -214,13 +214,7 @@ def dispute_recommend(
     stay as they are."""
     issued_on = issued_on or timezone.localdate()
     locked = Dispute.objects.select_for_update().select_related("agreement").get(pk=dispute.pk)
-    state = state_of(locked)
-    if state.status != rules.DisputeStatus.OPEN:
-        raise RuleViolation(rules.RULE, _("The dispute is already closed."))
-    if state.level != Level.REGIONAL:
-        raise RuleViolation(
-            rules.RULE, _("Only the regional level issues a recommendation on a dispute.")
-        )
+    rules.check_recommendation_level(state_of(locked))
     if data.adjusted_from is not None and (
         (data.region_percent is None) == (data.region_amount_per_month is None)
     ):

@@ -168,6 +168,16 @@ def check_resolution(state: DisputeState, *, resolved_on: date) -> None:
         )
 
 
+def check_recommendation_level(state: DisputeState) -> None:
+    """R-DISP-1: only the regional level (LiSA) issues a recommendation, on an open dispute."""
+    if state.status != DisputeStatus.OPEN:
+        raise RuleViolation(RULE, _("The dispute is already closed."))
+    if state.level != Level.REGIONAL:
+        raise RuleViolation(
+            RULE, _("Only the regional level issues a recommendation on a dispute.")
+        )
+
+
 @dataclass(frozen=True)
 class TemporarySplitTerms:
     """The temporary split the parties agree at once through the SIP (R-DISP-1)."""
@@ -403,6 +413,7 @@ __all__ = [
     "check_escalation",
     "check_opening",
     "check_recommendation",
+    "check_recommendation_level",
     "check_resolution",
     "correction_lines",
     "dispute_deadlines",

@@ -344,3 +344,11 @@ def test_next_step_names_the_level_and_its_date():
     assert step.due_on == date(2026, 6, 19)
     late = rules.next_step(_state(), today=date(2026, 6, 20), rule_set=VG)
     assert "directly to the regional level" in late.message
+
+
+def test_r_disp_1_only_an_open_dispute_at_the_regional_level_gets_a_recommendation():
+    rules.check_recommendation_level(_state(Level.REGIONAL, regional_since=date(2026, 6, 20)))
+    for state in (_state(), _state(Level.LOCAL), _state(status=rules.DisputeStatus.RESOLVED)):
+        with pytest.raises(RuleViolation) as caught:
+            rules.check_recommendation_level(state)
+        assert caught.value.rule == "R-DISP-1"
