@@ -108,7 +108,27 @@ class Agreement(models.Model):
         return (self.municipality_id, self.region_id)
 
 
-class AgreementVersion(models.Model):
+class RegionPart(models.Model):
+    """The region's part of a split: a percentage or kronor per month (R-COST-2), as an
+    agreement version, a dispute's temporary split and a recommendation state it."""
+
+    region_percent = models.DecimalField(
+        _("region's share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    region_amount_per_month = models.DecimalField(
+        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AgreementVersion(RegionPart):
     class Status(models.TextChoices):
         """Mirrors domain.agreements.AgreementStatus (a test keeps them equal)."""
 
@@ -145,17 +165,6 @@ class AgreementVersion(models.Model):
     )
     split_method = models.CharField(
         _("split of the placement cost"), max_length=20, choices=SplitMethod.choices
-    )
-    region_percent = models.DecimalField(
-        _("region's share (%)"),
-        max_digits=6,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
-    region_amount_per_month = models.DecimalField(
-        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     applies_from_start = models.BooleanField(
         _("both principals agree that the split applies from the placement start"), default=False
@@ -377,26 +386,6 @@ class Signature(models.Model):
 
 
 # --- disputes (R-DISP-1) ------------------------------------------------------------------------
-
-
-class RegionPart(models.Model):
-    """The region's part of a split outside a signed version: a percentage or kronor per month
-    (R-COST-2), as the temporary split and the recommendation state it."""
-
-    region_percent = models.DecimalField(
-        _("region's share (%)"),
-        max_digits=6,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
-    region_amount_per_month = models.DecimalField(
-        _("region's part (SEK per month)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Dispute(models.Model):
