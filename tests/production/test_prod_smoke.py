@@ -188,3 +188,39 @@ def test_both_principals_sign_and_the_signed_pdf_verifies(browser, tmp_path):
     assert page.locator("#result-heading").inner_text().startswith("Giltig")
     assert_no_serious_axe_violations(page)
     page.context.close()
+
+
+MANAGER = "chef.goteborg@demo.example"
+ADMINISTRATOR = "admin.goteborg@demo.example"
+
+
+def test_the_new_paths_of_issues_14_and_15_run_in_production(browser):
+    """What only production settings would break: the annual report's PDF (WeasyPrint with the
+    hashed static files), the export zip streamed through gunicorn, the API answering 401
+    without a key, and the API documentation's Swagger UI from the collected static files."""
+    page = new_page(browser)
+    sign_in(page, MANAGER)
+    page.goto(BASE + "/uppfoljning/")
+    assert_no_serious_axe_violations(page)
+    with page.expect_download() as pdf_info:
+        page.click("main a[href*='rapport.pdf']")
+    with open(pdf_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert page.request.get(BASE + "/api/v1/children/").status == 401
+    docs = page.goto(BASE + "/api/docs/")
+    assert docs is not None and docs.status == 200
+    bundle = page.locator("script[src*='swagger-ui-bundle']").get_attribute("src")
+    assert re.search(r"swagger-ui-bundle\.[0-9a-f]{12}\.js$", bundle or ""), bundle
+    assert page.request.get(BASE + bundle).status == 200
+    page.context.close()
+
+    page = new_page(browser)
+    sign_in(page, ADMINISTRATOR)
+    page.goto(BASE + "/export/")
+    page.locator("main a[href^='/export/']").first.click()
+    page.wait_for_load_state()
+    with page.expect_download(timeout=120_000) as zip_info:
+        page.click("main form button[type=submit]")
+    with open(zip_info.value.path(), "rb") as archive:
+        assert archive.read(2) == b"PK"
+    page.context.close()
