@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -21,7 +24,7 @@ from core.pdf import write_archival_pdf
 from domain import mandates as mandate_rules
 from organisations.models import FinancialMandate
 
-from .models import AgreementVersion
+from .models import AgreementLine, AgreementVersion, CostMeetingParticipant
 from .services import annual_amount, principals_of
 
 
@@ -162,10 +165,16 @@ def mandate_text(mandate: FinancialMandate) -> str:
     }
 
 
-def _events(version: AgreementVersion) -> list[Event]:
+def _events(
+    version: AgreementVersion,
+    *,
+    cost_participants: list[CostMeetingParticipant] | None = None,
+) -> list[Event]:
     """What happened to the version up to this rendering, each event said in words: the SIP
     meeting and the cost meeting it rests on, the draft, who sent it for signature, each
-    signature (signer, role, principal, mandate) and each decline of earlier rounds."""
+    signature (signer, role, principal, mandate) and each decline of earlier rounds.
+    ``cost_participants``: the cost meeting's participants with user and principal, when the
+    caller has read them already."""
     events: list[Event] = []
     sip_meeting = version.sip_meeting
     if sip_meeting.ended_at is not None:
@@ -181,10 +190,9 @@ def _events(version: AgreementVersion) -> list[Event]:
             )
         )
     cost_meeting = version.cost_meeting
-    participants = ", ".join(
-        f"{_name(p.user)} ({p.principal.name})"
-        for p in cost_meeting.participant_rows.select_related("user", "principal")
-    )
+    if cost_participants is None:
+        cost_participants = list(cost_meeting.participant_rows.select_related("user", "principal"))
+    participants = ", ".join(f"{_name(p.user)} ({p.principal.name})" for p in cost_participants)
     events.append(
         Event(
             at=cost_meeting.started_at,
@@ -269,22 +277,47 @@ def render_agreement_pdf(
         return _render_agreement_pdf(version, signing_plan=signing_plan)
 
 
+@contextmanager
+def _lines_read_once(version: AgreementVersion) -> Iterator[None]:
+    """The version's lines read once for the whole rendering (issue 13): the structured data,
+    both annual amounts and the table of lines each asked for them again. The lines are held
+    on the version only while it is rendered, so a caller that changes them and renders again
+    sees the change; lines the caller prefetched itself are used and left as they are."""
+    if "lines" in getattr(version, "_prefetched_objects_cache", {}):
+        yield
+        return
+    prefetch_related_objects(
+        [version],
+        Prefetch("lines", queryset=AgreementLine.objects.select_related("responsible_principal")),
+    )
+    try:
+        yield
+    finally:
+        version._prefetched_objects_cache.pop("lines", None)
+
+
 def _render_agreement_pdf(
     version: AgreementVersion, *, signing_plan: list[Any]
 ) -> tuple[bytes, str]:
+    with _lines_read_once(version):
+        return _render_with_lines(version, signing_plan=signing_plan)
+
+
+def _render_with_lines(version: AgreementVersion, *, signing_plan: list[Any]) -> tuple[bytes, str]:
     data = structured_data(version)
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
     placement = version.agreement.placement
+    cost_participants = list(
+        version.cost_meeting.participant_rows.select_related("user", "principal")
+    )
     context = {
         "version": version,
         "agreement": version.agreement,
         "placement": placement,
         "child": placement.child,
         "data": data,
-        "lines": version.lines.select_related("responsible_principal"),
-        "cost_participants": version.cost_meeting.participant_rows.select_related(
-            "user", "principal"
-        ),
+        "lines": version.lines.all(),
+        "cost_participants": cost_participants,
         "sip_participants": version.sip_meeting.participants.all(),
         "annual": {k: Decimal(v) for k, v in data["annual_amounts"].items()},
         "rendered_at": timezone.now(),
@@ -297,7 +330,7 @@ def _render_agreement_pdf(
         | {
             "body": body,
             "content_sha256": content_sha256,
-            "events": _events(version),
+            "events": _events(version, cost_participants=cost_participants),
             "signing_plan": signing_plan,
         },
     )
