@@ -20,6 +20,15 @@ from placements.policy import visible_child_names
 from .models import KIND_LABELS, STATUS_LABELS, Deadline
 
 OPEN_STATUSES = ("open", "due_soon", "overdue")
+
+
+def not_met(qs: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """The deadlines not yet met: exactly the open statuses (``with_status`` gives a met
+    deadline a met status whatever its date). Said on the column as well as on the computed
+    status, so that PostgreSQL uses the partial index of unmet deadlines (issue 13)."""
+    return qs.filter(met_on__isnull=True)
+
+
 COMPLIANCE_KINDS = (
     DeadlineKind.SIP_FIRST_MEETING,
     DeadlineKind.ACUTE_SETTLEMENT,
@@ -42,7 +51,7 @@ def my_deadlines(user: Any, *, today: date, limit: int = 20) -> list[Deadline]:
     actor = actor_for(user)
     units = actor.unit_ids()
     qs = (
-        deadlines_for(user, today=today)
+        not_met(deadlines_for(user, today=today))
         .filter(
             Q(responsible=user)
             | Q(responsible__isnull=True, unit_id__in=units)
@@ -163,7 +172,11 @@ def child_names(user: Any, children: Iterable[Any]) -> dict[int, str]:
 
 def managed_overdue_count(user: Any, *, today: date) -> int:
     """The overdue deadlines the units this user manages act on (the start page). One query."""
-    return deadlines_for(user, today=today, managed_only=True).filter(status="overdue").count()
+    return (
+        not_met(deadlines_for(user, today=today, managed_only=True))
+        .filter(status="overdue")
+        .count()
+    )
 
 
 # --- the manager's figures ------------------------------------------------------------------
@@ -284,13 +297,15 @@ def filter_deadlines(qs: QuerySet[Deadline], params: dict[str, Any]) -> QuerySet
     deadline not met, "all", or none for overdue and due soon), sorted by ``sort``."""
     status = params.get("status") or ""
     if status == "unmet":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = not_met(qs).filter(status__in=OPEN_STATUSES)
     elif status == "all":
         pass
+    elif status in OPEN_STATUSES:
+        qs = not_met(qs).filter(status=status)
     elif status:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status__in=("overdue", "due_soon"))
+        qs = not_met(qs).filter(status__in=("overdue", "due_soon"))
     if params.get("unit"):
         qs = qs.filter(unit=params["unit"])
     responsible = params.get("responsible")
@@ -303,3 +318,137 @@ def filter_deadlines(qs: QuerySet[Deadline], params: dict[str, Any]) -> QuerySet
     sort = params.get("sort") or "due_on"
     order = {"unit": ["unit__name", "due_on"], "kind": ["kind", "due_on"]}.get(sort, [sort])
     return qs.select_related("child", "unit", "responsible").order_by(*order, "pk")
+
+
+# --- the manager's dashboard in one grouped query (issue 13) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: Figures
+    by_unit: list[FigureRow]
+    by_responsible: list[FigureRow]
+    counts: list[CountRow]
+    compliance: list[ComplianceSeries]
+
+
+def _sum_figures(rows: Iterable[dict[str, Any]]) -> Figures:
+    """The figures of ``_figure_aggregates`` summed over grouped rows (status, in window, n)."""
+    totals = dict.fromkeys(Figures.__dataclass_fields__, 0)
+    for r in rows:
+        status, n, in_window = r["status"], r["n"], r["month"] is not None
+        totals["overdue"] += n if status == "overdue" else 0
+        totals["due_soon"] += n if status == "due_soon" else 0
+        totals["open"] += n if status in OPEN_STATUSES else 0
+        totals["on_time"] += n if in_window and status == "met_on_time" else 0
+        totals["counted"] += n if in_window and status in COUNTED_STATUSES else 0
+    return Figures(**totals)
+
+
+def _ranked(figures: Figures) -> tuple[int, int, int]:
+    return (-figures.overdue, -figures.due_soon, -figures.open)
+
+
+def overview(qs: QuerySet[Deadline], *, today: date) -> Overview:
+    """Everything the manager's dashboard shows, from one query: the deadlines counted per
+    unit, responsible person, kind, status and (within the last 12 months) due month. The
+    headline, the rows per unit and per person, the counts per kind and the compliance series
+    are sums of those groups, the same numbers as ``headline``, ``figures_by_unit``,
+    ``figures_by_responsible``, ``counts_by_kind`` and ``compliance`` (a test compares them):
+    the database scans the deadlines once instead of four times."""
+    from django.db.models import Case, DateField, When
+    from django.utils.translation import gettext
+
+    first, last = compliance_window(today)
+    rows = list(
+        qs.order_by()
+        .annotate(
+            month=Case(
+                When(due_on__gte=first, due_on__lte=last, then=TruncMonth("due_on")),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        # Grouped by ids only: the names come from two small queries below (sorting the
+        # deadlines by names first cost more than the counting).
+        .values("unit_id", "responsible_id", "kind", "status", "month")
+        .annotate(n=Count("pk"))
+    )
+    from organisations.models import Unit, User
+
+    unit_names = dict(
+        Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("pk", "name")
+    )
+    people = {
+        pk: (first, last, email)
+        for pk, first, last, email in User.objects.filter(
+            pk__in={r["responsible_id"] for r in rows if r["responsible_id"] is not None}
+        ).values_list("pk", "first_name", "last_name", "email")
+    }
+    per_unit: dict[int, list[dict[str, Any]]] = {}
+    per_person: dict[int | None, list[dict[str, Any]]] = {}
+    per_kind: dict[str, dict[str, int]] = {}
+    per_month: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    for r in rows:
+        per_unit.setdefault(r["unit_id"], []).append(r)
+        per_person.setdefault(r["responsible_id"], []).append(r)
+        counts = per_kind.setdefault(r["kind"], {})
+        counts[r["status"]] = counts.get(r["status"], 0) + r["n"]
+        if r["month"] is not None:
+            per_month.setdefault((r["kind"], r["month"].year, r["month"].month), []).append(r)
+
+    by_unit = [
+        FigureRow(str(unit_id), unit_names[unit_id], _sum_figures(group))
+        for unit_id, group in per_unit.items()
+    ]
+    by_unit.sort(key=lambda row: (*_ranked(row.figures), row.label, int(row.key)))
+
+    by_responsible = []
+    for person_id, group in per_person.items():
+        figures = _sum_figures(group)
+        if not (figures.open or figures.counted):
+            continue
+        first_name, last_name, email = people.get(person_id, (None, None, ""))
+        if person_id is None:
+            key, label = "none", gettext("Not assigned")
+        else:
+            name = " ".join(p for p in (first_name, last_name) if p)
+            key, label = str(person_id), name or email
+        by_responsible.append((last_name, first_name, key, label, figures))
+    by_responsible.sort(key=lambda x: (*_ranked(x[4]), x[0] is None, x[0] or "", x[1] or ""))
+
+    counts = [
+        CountRow(
+            kind=kind.value,
+            label=KIND_LABELS[kind],
+            counts={s: per_kind[kind.value].get(s, 0) for s in STATUS_LABELS},
+            total=sum(per_kind[kind.value].values()),
+        )
+        for kind in DeadlineKind
+        if kind.value in per_kind
+    ]
+
+    months = [add_months(first, i) for i in range(12)]
+    series = []
+    for kind in COMPLIANCE_KINDS:
+        shares = []
+        for month in months:
+            group = per_month.get((kind.value, month.year, month.month), [])
+            shares.append(
+                MonthShare(
+                    month=month,
+                    on_time=sum(r["n"] for r in group if r["status"] == "met_on_time"),
+                    counted=sum(r["n"] for r in group if r["status"] in COUNTED_STATUSES),
+                )
+            )
+        series.append(ComplianceSeries(kind=kind.value, label=KIND_LABELS[kind], months=shares))
+
+    return Overview(
+        figures=total_of(by_unit),
+        by_unit=by_unit,
+        by_responsible=[
+            FigureRow(key, label, figures) for _l, _f, key, label, figures in by_responsible
+        ],
+        counts=counts,
+        compliance=series,
+    )

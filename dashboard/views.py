@@ -46,19 +46,18 @@ class OverviewView(View):
         today = timezone.localdate()
         base = _manager_deadlines(request, today)
         first, last = selectors.compliance_window(today)
-        series = selectors.compliance(base, today=today)
-        by_unit = selectors.figures_by_unit(base, today=today)
+        overview = selectors.overview(base, today=today)
         context = {
-            "figures": selectors.total_of(by_unit),
-            "by_unit": by_unit,
-            "by_responsible": selectors.figures_by_responsible(base, today=today),
+            "figures": overview.figures,
+            "by_unit": overview.by_unit,
+            "by_responsible": overview.by_responsible,
             "window_first": first,
             "window_last": last,
             "due_soon_days": settings.DEADLINE_DUE_SOON_DAYS,
             "list_url": reverse("dashboard:deadline_list"),
-            "counts": selectors.counts_by_kind(base),
+            "counts": overview.counts,
             "status_labels": STATUS_LABELS,
-            "charts": [(s, bar_chart(s)) for s in series],
+            "charts": [(s, bar_chart(s)) for s in overview.compliance],
             "today": today,
         }
         return render(request, "dashboard/overview.html", context)

@@ -275,3 +275,37 @@ def test_the_headline_is_the_sum_of_the_unit_rows_and_equals_one_aggregate(
     assert response.context["figures"].overdue == sum(
         row.figures.overdue for row in response.context["by_unit"]
     )
+
+
+def test_the_one_query_overview_equals_the_separate_aggregates(
+    client_for, gbg_manager, fixture_rows, django_assert_max_num_queries
+):
+    """Issue 13: the dashboard counts its deadlines once, grouped, and sums the groups in
+    Python; every figure must equal what the separate aggregates (one query each) count."""
+    from django.utils import timezone
+
+    from dashboard import selectors
+
+    today = timezone.localdate()
+    base = selectors.deadlines_for(gbg_manager, today=today, managed_only=True)
+    with django_assert_max_num_queries(4):  # the grants, the groups, unit and person names
+        overview = selectors.overview(base, today=today)
+
+    assert overview.figures == selectors.headline(base, today=today)
+    by_unit = selectors.figures_by_unit(base, today=today)
+    assert [(r.key, r.label, r.figures) for r in overview.by_unit] == [
+        (r.key, r.label, r.figures) for r in by_unit
+    ]
+    by_person = selectors.figures_by_responsible(base, today=today)
+    assert {r.key: (r.label, r.figures) for r in overview.by_responsible} == {
+        r.key: (r.label, r.figures) for r in by_person
+    }
+    # Most overdue first, then due soon, then open (names only break ties).
+    ranks = [(-r.figures.overdue, -r.figures.due_soon, -r.figures.open) for r in by_person]
+    assert [
+        (-r.figures.overdue, -r.figures.due_soon, -r.figures.open) for r in overview.by_responsible
+    ] == sorted(ranks)
+    assert overview.counts == selectors.counts_by_kind(base)
+    assert overview.compliance == selectors.compliance(base, today=today)
+    # The fixture's numbers, so that the comparison is not between two empty results.
+    assert overview.figures.overdue == 4 and overview.figures.counted >= 6
