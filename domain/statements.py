@@ -226,7 +226,17 @@ def monthly_statement(
     if placement_end is not None:
         last = min(last, placement_end)
 
-    # Runs of consecutive days with the same version (None = interim).
+    # Runs of consecutive days with the same version (None = interim). Which versions cover a
+    # day changes only on a day a version starts or the day after one ends, so the days from
+    # one such change to the next are decided together: the same as deciding each day.
+    changes = sorted(
+        {v.effective_from for v in versions if first < v.effective_from <= last}
+        | {
+            v.effective_until + timedelta(days=1)
+            for v in versions
+            if v.effective_until is not None and first <= v.effective_until < last
+        }
+    )
     runs: list[tuple[date, date, SplitVersion | None]] = []
     day = first
     while day <= last:
@@ -235,17 +245,20 @@ def monthly_statement(
         if len(starts) != len(set(starts)):
             raise ValueError(f"two versions with the same effective_from are in force on {day}")
         version = _version_on(day, versions=versions)
+        until = next((c for c in changes if c > day), last + timedelta(days=1)) - timedelta(days=1)
         if runs and runs[-1][2] is version:  # the days are consecutive: extend the run
-            runs[-1] = (runs[-1][0], day, version)
+            runs[-1] = (runs[-1][0], until, version)
         else:
-            runs.append((day, day, version))
-        day += timedelta(days=1)
+            runs.append((day, until, version))
+        day = until + timedelta(days=1)
 
     segments: list[Segment] = []
     days_before = 0
+    cost_before = ZERO  # to_ore(cost_per_day × days_before), carried from the run before
     for start, end, version in runs:
         days = (end - start).days + 1
-        cost = to_ore(cost_per_day * (days_before + days)) - to_ore(cost_per_day * days_before)
+        cost_through = to_ore(cost_per_day * (days_before + days))
+        cost = cost_through - cost_before
         region, municipality = _split_segment(
             version=version,
             cost=cost,
@@ -265,12 +278,13 @@ def monthly_statement(
             )
         )
         days_before += days
+        cost_before = cost_through
 
     return Statement(
         year=year,
         month=month,
         days=days_before,
-        total=to_ore(cost_per_day * days_before),
+        total=cost_before,  # to_ore(cost_per_day × days_before)
         region=sum((s.region for s in segments), ZERO),
         municipality=sum((s.municipality for s in segments), ZERO),
         segments=tuple(segments),
