@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from core.policy import VIEW, Actor, actor_for, register, visible
 from organisations.models import CooperationMembership, FinancialMandate, Role
-from placements.models import Child, Placement
-from placements.policy import CHILD_ACCESS, children_q
+from placements.models import Placement
+from placements.policy import CHILD_ACCESS, visible_child_ids
 from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
 
 from .models import (
@@ -41,7 +41,7 @@ def _mandate_principal_ids(actor: Actor) -> QuerySet[Any]:
 
 
 def _agreement_q(actor: Actor, action: str) -> Q:
-    visible_children = Child.objects.filter(children_q(actor, action)).values("pk")
+    visible_children = visible_child_ids(actor, action)
     q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
         q |= Q(
@@ -79,7 +79,7 @@ def _version_scope(actor: Actor, action: str) -> QuerySet[AgreementVersion]:
 def _cost_meeting_scope(actor: Actor, action: str) -> QuerySet[CostMeeting]:
     if not actor.grants:
         return CostMeeting.objects.none()
-    visible_children = Child.objects.filter(children_q(actor, action)).values("pk")
+    visible_children = visible_child_ids(actor, action)
     q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
         q |= Q(pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values("meeting_id"))

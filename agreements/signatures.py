@@ -118,12 +118,22 @@ def signatures_awaited(
     user: User, *, on: date
 ) -> tuple[list[AwaitedVersion], list[AwaitedVersion]]:
     """The versions awaiting ``user``'s signature as mandate holder, and those of the user's
-    principals awaiting the other party's. Three queries whatever the number of versions."""
+        principals awaiting the other party's. Three queries whatever the number of versions (one
+    without a mandate)."""
     from core.policy import visible
 
     from .policy import SIGN
 
     if not user.is_authenticated:
+        return [], []
+    from django.utils import timezone
+
+    mandate_ids = mandate_principal_ids(user, on=on)
+    today = timezone.localdate()
+    # The SIGN scope is the agreements of the principals the user holds a mandate for today
+    # (agreements.policy): without one it is empty, and the scope's query is not needed
+    # (issue 13: most people on the start page hold no mandate).
+    if not (mandate_ids if on == today else mandate_principal_ids(user, on=today)):
         return [], []
     versions = list(
         visible(user, AgreementVersion, SIGN)
@@ -136,7 +146,6 @@ def signatures_awaited(
     )
     if not versions:
         return [], []
-    mandate_ids = mandate_principal_ids(user, on=on)
     mine: list[AwaitedVersion] = []
     others: list[AwaitedVersion] = []
     for version in versions:

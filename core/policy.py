@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from organisations.models import Membership, Principal, Role, Unit
 
@@ -79,6 +81,41 @@ def actor_for(user: Any) -> Actor:
         actor = Actor(user=user, grants=tuple(Grant(*row) for row in rows))
     user._policy_actor = actor
     return actor
+
+
+# --- subqueries compiled once (issue 13) ----------------------------------------------------------
+#
+# The access subqueries (the children a user may see: an OR of five subqueries, some with
+# their own) cost a few milliseconds of Python to build and compile on every query that uses
+# them, several times per page. Their SQL is a pure function of the user, the user's grants
+# and the date (and of the registered CHILD_ACCESS rules): ``compiled_subquery`` compiles it
+# once per process for that key and hands out the SQL with its parameters. Only the SQL is
+# kept, never a result: every query still asks the database.
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+COMPILED_MAX = 4096  # entries (one per user, grant set, day and subquery); then start afresh
+
+
+def actor_key(actor: Actor) -> tuple[Any, ...]:
+    """What an actor's access subqueries depend on: the user and the grants."""
+    return (getattr(actor.user, "pk", None), frozenset(actor.grants))
+
+
+def compiled_subquery(key: tuple[Any, ...], build: Callable[[], models.QuerySet[Any]]) -> RawSQL:
+    """The one-column subquery ``build()`` as SQL compiled once per process for ``key`` (which
+    must name everything the subquery depends on besides the date, which is added here)."""
+    full_key = (connection.alias, connection.vendor, timezone.localdate(), *key)
+    found = _COMPILED.get(full_key)
+    if found is None:
+        qs = build()
+        # elide_empty=False: a subquery that can match nothing compiles to "0 = 1".
+        sql, params = qs.query.get_compiler(qs.db, elide_empty=False).as_sql()
+        found = (sql, tuple(params))
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[full_key] = found
+    # Django compiled this SQL from a QuerySet; the values stay parameters.
+    return RawSQL(found[0], found[1], output_field=models.BigIntegerField())  # noqa: S611
 
 
 Scope = Callable[[Actor, str], models.QuerySet[Any]]

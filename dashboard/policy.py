@@ -14,8 +14,8 @@ from agreements.models import Dispute
 from core.policy import VIEW, Actor, register
 from domain.deadlines import DeadlineKind
 from organisations.models import CooperationMembership
-from placements.models import Child, HealthExamination
-from placements.policy import CASE_ROLES, CHILD_ACCESS, children_q
+from placements.models import HealthExamination
+from placements.policy import CASE_ROLES, CHILD_ACCESS, visible_child_ids
 from sip.policy import invited_sip_ids
 
 from .models import Deadline
@@ -61,7 +61,7 @@ def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
         return Deadline.objects.filter(_body_dispute_q(actor))
     return Deadline.objects.filter(
         acting_units_q(actor.unit_ids(*CASE_ROLES)),
-        child_id__any=Child.objects.filter(children_q(actor, VIEW)).values("pk"),
+        child_id__any=visible_child_ids(actor, VIEW),
     )
 
 
