@@ -107,7 +107,8 @@ def compiled_subquery(key: tuple[Any, ...], build: Callable[[], models.QuerySet[
     full_key = (connection.alias, connection.vendor, timezone.localdate(), *key)
     found = _COMPILED.get(full_key)
     if found is None:
-        qs = build()
+        # No ORDER BY (a model's default ordering): Django drops it from a subquery too.
+        qs = build().order_by()
         # elide_empty=False: a subquery that can match nothing compiles to "0 = 1".
         sql, params = qs.query.get_compiler(qs.db, elide_empty=False).as_sql()
         found = (sql, tuple(params))

@@ -104,14 +104,49 @@ def deadline_kind_labels() -> dict[str, str]:
     return {str(value): str(label) for value, label in field.flatchoices}
 
 
+def list_columns(qs: QuerySet[Placement]) -> QuerySet[Placement]:
+    """What a row of the list shows besides the placement: the related names and the
+    computed columns (``with_list_columns``)."""
+    return with_list_columns(
+        qs.select_related("child", "placing_unit__principal", "caseworker", "provider_municipality")
+    )
+
+
+class DeferredJoin:
+    """The list for a paginator in two steps (issue 13): the page's ids from the scoped,
+    filtered and ordered query without its joins and computed columns, then the rows with
+    them for those ids alone. PostgreSQL otherwise joined every visible placement (2,700 in
+    Göteborg) before it kept the 25 of the page. Only ids the first query found are read."""
+
+    def __init__(self, qs: QuerySet[Placement]) -> None:
+        self.qs = qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Placement]:
+        ids = list(self.qs.values_list("pk", flat=True)[index])
+        rows = {p.pk: p for p in list_columns(Placement.objects.filter(pk__in=ids))}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def placement_page_source(
+    *, user: Any, q: str = "", status: str = "", form: str = ""
+) -> DeferredJoin:
+    """The placement list as the list page paginates it (``DeferredJoin``)."""
+    return DeferredJoin(_filtered(visible(user, Placement), q=q, status=status, form=form))
+
+
 def placement_list(
     *, user: Any, q: str = "", status: str = "", form: str = ""
 ) -> QuerySet[Placement]:
-    qs = with_list_columns(
-        visible(user, Placement).select_related(
-            "child", "placing_unit__principal", "caseworker", "provider_municipality"
-        )
-    )
+    return list_columns(_filtered(visible(user, Placement), q=q, status=status, form=form))
+
+
+def _filtered(qs: QuerySet[Placement], *, q: str, status: str, form: str) -> QuerySet[Placement]:
     if status:
         qs = qs.filter(status=status)
     if form:

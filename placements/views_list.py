@@ -58,7 +58,7 @@ class PlacementListView(ListView):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         self.filter_form = forms.PlacementFilterForm(self.request.GET or None)
         params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.placement_list(
+        return selectors.placement_page_source(
             user=self.request.user,
             q=params.get("q", ""),
             status=params.get("status", ""),
