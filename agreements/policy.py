@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from core.policy import VIEW, Actor, actor_for, register, visible
+from core.policy import VIEW, Actor, actor_for, register
 from organisations.models import CooperationMembership, FinancialMandate, Role
 from placements.models import Placement
 from placements.policy import CHILD_ACCESS, visible_child_ids
@@ -172,9 +172,12 @@ CHILD_ACCESS.append(_child_via_cost_meeting)
 
 def _timeline(child: Any, user: Any) -> list[TimelineEntry]:
     entries = []
+    # The timeline is built for a child the user sees (the child page fetched it through the
+    # policy), and whoever sees a child sees its agreements (``_agreement_q``'s first branch),
+    # as the cost meetings above: read by child, without the scope's set of every agreement
+    # the user may see (issue 13; tests/agreements/test_access.py compares the two).
     for version in (
-        visible(user, AgreementVersion)
-        .filter(agreement__placement__child=child)
+        AgreementVersion.objects.filter(agreement__placement__child=child)
         # str(agreement) names the placement: load it with the version (issue 13).
         .select_related("agreement__placement")
     ):

@@ -254,6 +254,7 @@ def case_facts(
 
 @dataclass(frozen=True)
 class Permissions:
+    asked_child_ids: frozenset[int]
     change_child_ids: frozenset[int]
     change_sip_ids: frozenset[int]
     view_sip_ids: frozenset[int]
@@ -266,6 +267,7 @@ def permissions_for(
 ) -> Permissions:
     actor = actor_for(user)
     return Permissions(
+        asked_child_ids=frozenset(child_ids),
         change_child_ids=frozenset(
             visible_children(user, CHANGE).filter(pk__in=child_ids).values_list("pk", flat=True)
         ),
@@ -640,9 +642,24 @@ def panels_for(
     """One panel per placement, with a fixed number of queries for any number of placements.
     Each placement needs its child and the child's home municipality loaded (and its
     placements, for the protected-identity rule)."""
+    return _panels_and_permissions(placements, user=user, today=today or timezone.localdate())[0]
+
+
+def child_next_steps(
+    child: Any, placements: Sequence[Placement], *, user: Any, today: date | None = None
+) -> tuple[list[Panel], list[DeadlineView]]:
+    """The child page's panels (``panels_for``) and open deadlines (``child_deadlines``),
+    asking who may act once for both (issue 13)."""
     today = today or timezone.localdate()
+    panels, perms = _panels_and_permissions(placements, user=user, today=today)
+    return panels, child_deadlines(child, user=user, today=today, perms=perms)
+
+
+def _panels_and_permissions(
+    placements: Sequence[Placement], *, user: Any, today: date
+) -> tuple[list[Panel], Permissions | None]:
     if not placements:
-        return []
+        return [], None
     found = _gathered_for(placements)
     chosen: dict[int, tuple[rules.CaseFacts, Sip | None, AgreementVersion | None]] = {
         p.pk: case_facts(p, found, today=today) for p in placements
@@ -686,16 +703,21 @@ def panels_for(
                 can_start=not rules.start_reasons(facts, today=today),
             )
         )
-    return panels
+    return panels, perms
 
 
 def _gathered_for(placements: Sequence[Placement]) -> _Gathered:
     return _gather(placements)
 
 
-def child_deadlines(child: Any, *, user: Any, today: date | None = None) -> list[DeadlineView]:
-    """The child's open deadlines (every placement and the SIPs this user may see)."""
+def child_deadlines(
+    child: Any, *, user: Any, today: date | None = None, perms: Permissions | None = None
+) -> list[DeadlineView]:
+    """The child's open deadlines (every placement and the SIPs this user may see). ``perms``:
+    permissions already asked for this child (the SIPs it may see and whether it may change
+    the child are what the deadlines use)."""
     today = today or timezone.localdate()
-    perms = permissions_for(user, child_ids={child.pk}, sip_ids=set(), today=today)
+    if perms is None or child.pk not in perms.asked_child_ids:
+        perms = permissions_for(user, child_ids={child.pk}, sip_ids=set(), today=today)
     rows = _deadline_rows(Q(child_id=child.pk), perms=perms)
     return deadline_views(rows, today=today, perms=perms)

@@ -56,13 +56,11 @@ def next_steps_for_child(context: Any, child: Any) -> dict[str, Any]:
     placements = [p for p in child.placements.all() if p.status != Placement.Status.CANCELLED]
     for placement in placements:
         placement.child = child  # already loaded: no query per placement
-    panels = [
-        panel for panel in next_steps.panels_for(placements, user=user) if panel.has_open_step
-    ]
+    panels, deadlines = next_steps.child_next_steps(child, placements, user=user)
     return {
         "scope": "child",
-        "panels": panels,
-        "deadlines": next_steps.child_deadlines(child, user=user),
+        "panels": [panel for panel in panels if panel.has_open_step],
+        "deadlines": deadlines,
         "heading_id": f"next-steps-child-{child.pk}",
     }
 

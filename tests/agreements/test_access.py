@@ -303,3 +303,22 @@ def test_the_pair_form_offers_an_outsider_no_goteborg(
     municipalities = list(response.context["form"].fields["municipality"].queryset)
     assert municipalities == [molndal]
     assert goteborg not in municipalities
+
+
+@pytest.mark.parametrize("viewer", ["gbg_caseworker", "gbg_manager", "bup_clinician"])
+def test_the_child_timeline_lists_exactly_the_versions_the_scope_gives(
+    request, viewer, gbg_objects, placement
+):
+    """Issue 13: the child page's timeline reads the child's agreement versions by child (the
+    child was fetched through the policy); for everyone who sees the child it must list the
+    same versions as the AgreementVersion scope does."""
+    from core.policy import allows, visible
+    from placements.selectors import child_timeline
+
+    user = request.getfixturevalue(viewer)
+    child = placement.child
+    assert allows(user, "view", child)
+    listed = {e.detail for e in child_timeline(child=child, user=user) if e.kind == "agreement"}
+    scoped = visible(user, AgreementVersion).filter(agreement__placement__child=child)
+    assert listed == {f"{v} – {v.get_status_display()}" for v in scoped}
+    assert listed  # the fixture's draft is there
