@@ -418,9 +418,10 @@ PAIR_CHUNK_SIZE = 500
 def pair_rows(*, agreements: QuerySet[Agreement], year: int, month: int) -> Iterator[PairRow]:
     """The pair's rows for a month, one placement at a time from a database cursor (issue 13):
     the rows are plain values, the versions, temporary splits and recommendations come with
-    each chunk of ``PAIR_CHUNK_SIZE`` agreements (one query each), so the queries grow with the number of
-    chunks and the memory stays flat however many placements the pair shares. The money is
-    the domain's, as for one placement (``placement_statement``, ``placement_corrections``)."""
+    each chunk of ``PAIR_CHUNK_SIZE`` agreements (one query each), so the queries grow with the
+    number of chunks and the memory stays flat however many placements the pair shares. The
+    money is the domain's, as for one placement (``placement_statement``,
+    ``placement_corrections``)."""
     first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     found = (
         agreements
