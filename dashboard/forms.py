@@ -44,7 +44,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["responsible"].choices = [
+        # A callable: the people are asked only when the select is drawn or a person is
+        # chosen (the CSV without that filter does not need them; issue 13).
+        self.fields["responsible"].choices = lambda: [
             ("", _("All")),
             ("none", _("Not assigned")),
             *((str(person.pk), str(person)) for person in people),
