@@ -12,7 +12,7 @@ tie rounds away from zero (``Decimal``'s ``ROUND_HALF_UP``), the same for negati
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 
 ORE = Decimal("0.01")
@@ -55,6 +55,29 @@ def _round_half_up_to_ore(kronor: Fraction) -> int:
     return magnitude if ore >= 0 else -magnitude
 
 
+# The fast path (issue 13: the statements round thousands of amounts per page). Decimal
+# arithmetic in these private contexts is exact or signals: a product that would need rounding
+# (Inexact) or a result longer than 60 digits (InvalidOperation) falls back to the Fraction
+# path above, so the results never depend on a context and equal the exact ones
+# (tests/domain/test_money_fast_path.py compares both on arbitrary amounts).
+_EXACT = Context(prec=60, traps=[Inexact, InvalidOperation])
+_QUANTIZE = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
+_ZERO = Decimal("0.00")
+
+
+def _quantized(value: Decimal) -> Decimal | None:
+    """``value`` rounded half-up to öre by Decimal, or None when 60 digits do not hold it."""
+    try:
+        rounded = value.quantize(ORE, context=_QUANTIZE)
+    except InvalidOperation:
+        return None
+    return rounded if rounded else _ZERO  # no "-0.00": the exact path gives 0.00
+
+
+def _to_ore_exact(value: Decimal) -> Decimal:
+    return _from_ore(_round_half_up_to_ore(Fraction(value)))
+
+
 def to_ore(amount: Decimal | int) -> Decimal:
     """``amount`` in kronor rounded half-up to whole öre (two decimals).
 
@@ -62,7 +85,8 @@ def to_ore(amount: Decimal | int) -> Decimal:
     floats raise ``TypeError`` (pass ``Decimal("12.34")``, never ``12.34``).
     """
     value = _finite_decimal(amount, name="amount")
-    return _from_ore(_round_half_up_to_ore(Fraction(value)))
+    fast = _quantized(value)
+    return fast if fast is not None else _to_ore_exact(value)
 
 
 def split_by_percent(total: Decimal | int, percents: Sequence[Decimal | int]) -> list[Decimal]:
@@ -144,8 +168,22 @@ def standard_split(total: Decimal | int, *, region_share: Decimal) -> tuple[Deci
     if share < 0 or share > 1:
         raise ValueError("region_share must be between 0 and 1")
     whole = to_ore(total)
-    region = _from_ore(_round_half_up_to_ore(Fraction(whole) * Fraction(share)))
+    return _standard_parts(whole, share)
+
+
+def _standard_parts(whole: Decimal, share: Decimal) -> tuple[Decimal, Decimal]:
+    region: Decimal | None = None
+    try:
+        region = _quantized(whole.fma(share, 0, context=_EXACT))  # the exact product
+    except (Inexact, InvalidOperation):
+        region = None
+    if region is None:
+        region = _standard_region_exact(whole, share)
     return region, whole - region
+
+
+def _standard_region_exact(whole: Decimal, share: Decimal) -> Decimal:
+    return _from_ore(_round_half_up_to_ore(Fraction(whole) * Fraction(share)))
 
 
 def prorate(amount_per_month: Decimal | int, *, days: int, days_in_month: int) -> Decimal:
