@@ -6,13 +6,14 @@ a revoked consent stops further sharing). Invited units also see the child throu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from core.policy import VIEW, Actor, register
+from core.policy import VIEW, Actor, compiled_subquery, register
 from placements.models import Child
 from placements.policy import (
     CASE_ROLES,
@@ -36,8 +37,14 @@ RESPOND = "respond"
 ACTIVE_RESPONSES = (Invitation.Response.PENDING, Invitation.Response.ACCEPTED)
 
 
-def invited_sip_ids(unit_ids: set[int]) -> QuerySet[Any]:
-    """SIPs with a live invitation to one of the units and no revocation in force for it."""
+def invited_sip_ids(unit_ids: Iterable[int]) -> Any:
+    """SIPs with a live invitation to one of the units and no revocation in force for it: a
+    subquery compiled once per set of units and day (``core.policy.compiled_subquery``)."""
+    units = frozenset(unit_ids)
+    return compiled_subquery(("invited_sips", units), lambda: _invited_sip_ids(units))
+
+
+def _invited_sip_ids(unit_ids: frozenset[int]) -> QuerySet[Any]:
     revoked = ConsentRevocation.objects.filter(
         consent__sip_id=OuterRef("sip_id"),
         effective_from__lte=timezone.localdate(),
