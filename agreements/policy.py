@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from core.policy import VIEW, Actor, actor_for, register
+from core.policy import VIEW, Actor, actor_for, compiled_subquery, register
 from organisations.models import CooperationMembership, FinancialMandate, Role
 from placements.models import Placement
 from placements.policy import CHILD_ACCESS, visible_child_ids
@@ -32,11 +32,15 @@ from .models import (
 SIGN = "sign"
 
 
-def _mandate_principal_ids(actor: Actor) -> QuerySet[Any]:
-    return (
-        FinancialMandate.objects.filter(user=actor.user)
-        .valid_on(timezone.localdate())
-        .values("principal_id")
+def _mandate_principal_ids(actor: Actor) -> Any:
+    """The principals the user holds a mandate for today (compiled once per user and day)."""
+    return compiled_subquery(
+        ("mandates", getattr(actor.user, "pk", None)),
+        lambda: (
+            FinancialMandate.objects.filter(user=actor.user)
+            .valid_on(timezone.localdate())
+            .values("principal_id")
+        ),
     )
 
 
@@ -161,8 +165,11 @@ def is_cooperation_member(user: Any) -> bool:
 
 def _child_via_cost_meeting(actor: Actor) -> Q:
     return Q(
-        pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values(
-            "meeting__placement__child_id"
+        pk__any=compiled_subquery(
+            ("children_via_cost_meetings", getattr(actor.user, "pk", None)),
+            lambda: CostMeetingParticipant.objects.filter(user=actor.user).values(
+                "meeting__placement__child_id"
+            ),
         )
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from agreements.models import Dispute
-from core.policy import VIEW, Actor, register
+from core.policy import VIEW, Actor, compiled_subquery, register
 from domain.deadlines import DeadlineKind
 from organisations.models import CooperationMembership
 from placements.models import HealthExamination
@@ -68,9 +68,14 @@ def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
 def _child_via_health_examination(actor: Actor) -> Q:
     """R-PLAC-4: the region unit named to examine the child (physical, mental or oral health)
     sees the child, so that it can offer the time and follow the deadline."""
-    units = actor.unit_ids(*CASE_ROLES)
+    units = frozenset(actor.unit_ids(*CASE_ROLES))
     return Q(
-        pk__any=HealthExamination.objects.filter(unit_id__in=units).values("placement__child_id")
+        pk__any=compiled_subquery(
+            ("children_via_examinations", units),
+            lambda: HealthExamination.objects.filter(unit_id__in=units).values(
+                "placement__child_id"
+            ),
+        )
     )
 
 

@@ -25,9 +25,12 @@ CHILD_ACCESS: list[Callable[[Actor], Q]] = []
 
 
 def own_children_q(unit_ids: Iterable[int]) -> Q:
-    unit_ids = list(unit_ids)
-    return Q(responsible_unit_id__in=unit_ids) | Q(
-        pk__any=Placement.objects.filter(placing_unit_id__in=unit_ids).values("child_id")
+    units = frozenset(unit_ids)
+    return Q(responsible_unit_id__in=units) | Q(
+        pk__any=compiled_subquery(
+            ("placed_children", units),
+            lambda: Placement.objects.filter(placing_unit_id__in=units).values("child_id"),
+        )
     )
 
 

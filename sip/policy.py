@@ -105,11 +105,14 @@ def _plan_scope(actor: Actor, action: str) -> QuerySet[PlanVersion]:
 
 
 def _child_via_sip(actor: Actor) -> Q:
-    units = actor.unit_ids(*CASE_ROLES)
+    units = frozenset(actor.unit_ids(*CASE_ROLES))
     return Q(
-        pk__any=Sip.objects.filter(
-            Q(pk__any=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
-        ).values("child_id")
+        pk__any=compiled_subquery(
+            ("children_via_sips", units),
+            lambda: Sip.objects.filter(
+                Q(pk__any=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
+            ).values("child_id"),
+        )
     )
 
 
