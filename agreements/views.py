@@ -36,7 +36,7 @@ from sip.models import Invitation, Sip, SipMeeting
 
 from . import forms, selectors, services, signatures
 from .models import Agreement, AgreementVersion, CostMeeting
-from .policy import party_principal_ids
+from .policy import party_principal_ids, visible_pair
 
 
 def _staff_for(placement: Placement, principals: tuple[Principal, Principal]) -> list[User]:
@@ -570,9 +570,10 @@ class PairStatementView(View):
         context: dict[str, Any] = {"form": form, "result": None}
         if form.is_bound and form.is_valid():
             month = form.cleaned_data["month"]
-            pair = agreements.filter(
-                municipality=form.cleaned_data["municipality"],
-                region=form.cleaned_data["region"],
+            pair = visible_pair(
+                request.user,
+                municipality_id=form.cleaned_data["municipality"].pk,
+                region_id=form.cleaned_data["region"].pk,
             )
             fmt = request.GET.get("format", "")
             names = (form.cleaned_data["municipality"], form.cleaned_data["region"])

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from agreements import selectors as agreement_selectors
 from agreements.models import Agreement, AgreementVersion, CostMeeting, Signature, SignedDocument
+from agreements.policy import visible_pair
 from core.audit import audit_record
 from core.models import AuditAction
 from core.policy import CHANGE, VIEW, deny, get_or_404, units_acted_for, visible
@@ -800,8 +801,7 @@ class PairStatement(GenericAPIView):  # type: ignore[misc]
                 }
             )
         page = _int_param(request, "page") or 1
-        agreements = visible(request.user, Agreement)
-        pair = agreements.filter(municipality_id=municipality_id, region_id=region_id)
+        pair = visible_pair(request.user, municipality_id=municipality_id, region_id=region_id)
         if not pair.exists():
             deny(
                 request,

@@ -322,3 +322,62 @@ def test_the_child_timeline_lists_exactly_the_versions_the_scope_gives(
     scoped = visible(user, AgreementVersion).filter(agreement__placement__child=child)
     assert listed == {f"{v} – {v.get_status_display()}" for v in scoped}
     assert listed  # the fixture's draft is there
+
+
+@pytest.mark.parametrize(
+    "who", ["region_signatory", "gbg_caseworker", "mdl_caseworker", "mdl_signatory", "expired"]
+)
+def test_visible_pair_is_the_scope_narrowed_to_the_pair(
+    who, request, region, bup, goteborg, molndal, agreement, mdl_manager
+):
+    """Issue 13: with a mandate for one of the pair the statement filters by the pair alone;
+    for everyone it must be exactly the agreements the scope gives for that pair."""
+    from agreements.models import Agreement
+    from agreements.policy import visible_pair
+    from core.policy import visible
+
+    mdl_placement = PlacementFactory(
+        child=ChildFactory(responsible_unit=request.getfixturevalue("mdl_social"))
+    )
+    # Mölndal's own agreement with the region: in the region signatory's scope, never in
+    # Göteborg's pair.
+    mdl_version = signed_agreement(
+        mdl_placement,
+        user=request.getfixturevalue("mdl_caseworker"),
+        effective_from=date(2026, 5, 1),
+    )
+    if who == "region_signatory":
+        user = member(bup, Role.MANAGER, email="ekonomi@vgr.example")
+        FinancialMandateFactory(user=user, principal=region)
+    elif who == "mdl_signatory":
+        user = mdl_manager
+        FinancialMandateFactory(user=user, principal=molndal)
+    elif who == "expired":  # a mandate that ended: the scope decides again
+        user = member(bup, Role.MANAGER, email="tidigare@vgr.example")
+        FinancialMandateFactory(
+            user=user, principal=region, valid_from=date(2020, 1, 1), valid_until=date(2021, 1, 1)
+        )
+    else:
+        user = request.getfixturevalue(who)
+
+    for municipality in (goteborg, molndal):
+        pair = {"municipality_id": municipality.pk, "region_id": region.pk}
+        expected = set(visible(user, Agreement).filter(**pair).values_list("pk", flat=True))
+        assert set(visible_pair(user, **pair).values_list("pk", flat=True)) == expected
+    sees_goteborg = set(
+        visible_pair(user, municipality_id=goteborg.pk, region_id=region.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    sees_molndal = set(
+        visible_pair(user, municipality_id=molndal.pk, region_id=region.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    assert (mdl_version.agreement_id in sees_molndal) == (
+        who in ("region_signatory", "mdl_caseworker", "mdl_signatory")
+    )
+    assert mdl_version.agreement_id not in sees_goteborg
+    # Göteborg's agreement: seen by the region's signatory and Göteborg's caseworker, and by
+    # the BUP manager whose mandate ended (BUP is invited to the child's SIP); not by Mölndal.
+    assert (agreement.pk in sees_goteborg) == (who not in ("mdl_caseworker", "mdl_signatory"))
