@@ -8,7 +8,18 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,28 +127,65 @@ class DeferredJoin:
     """The list for a paginator in two steps (issue 13): the page's ids from the scoped,
     filtered and ordered query without its joins and computed columns, then the rows with
     them for those ids alone. PostgreSQL otherwise joined every visible placement (2,700 in
-    Göteborg) before it kept the 25 of the page. Only ids the first query found are read."""
+    Göteborg) before it kept the 25 of the page. Only ids the first query found are read.
 
-    def __init__(self, qs: QuerySet[Placement]) -> None:
+    Told the page it will be asked for (``expected``, a slice), the count comes with that
+    page's ids in one query (``COUNT(*) OVER ()``); an empty or other slice falls back to a
+    plain count and its own ids query."""
+
+    def __init__(self, qs: QuerySet[Placement], *, expected: slice | None = None) -> None:
         self.qs = qs
+        self.expected = expected
+        self._ids: list[int] | None = None
+        self._count: int | None = None
 
     def count(self) -> int:
-        return self.qs.count()
+        if self._count is None:
+            if self.expected is not None:
+                rows = list(
+                    self.qs.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+                        self.expected
+                    ]
+                )
+                if rows:
+                    self._ids = [pk for pk, _total in rows]
+                    self._count = rows[0][1]
+            if self._count is None:
+                self._count = self.qs.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Placement]:
-        ids = list(self.qs.values_list("pk", flat=True)[index])
+        expected, known = self.expected, self._ids
+        if (
+            known is not None
+            and expected is not None
+            and index.start == expected.start
+            and index.stop is not None
+            and index.stop - (index.start or 0) <= len(known)
+        ):
+            ids = known[: index.stop - (index.start or 0)]
+        else:
+            ids = list(self.qs.values_list("pk", flat=True)[index])
         rows = {p.pk: p for p in list_columns(Placement.objects.filter(pk__in=ids))}
         return [rows[pk] for pk in ids if pk in rows]
 
 
 def placement_page_source(
-    *, user: Any, q: str = "", status: str = "", form: str = ""
+    *,
+    user: Any,
+    q: str = "",
+    status: str = "",
+    form: str = "",
+    expected: slice | None = None,
 ) -> DeferredJoin:
-    """The placement list as the list page paginates it (``DeferredJoin``)."""
-    return DeferredJoin(_filtered(visible(user, Placement), q=q, status=status, form=form))
+    """The placement list as the list page paginates it (``DeferredJoin``); ``expected``: the
+    rows of the page the request asks for, if known."""
+    return DeferredJoin(
+        _filtered(visible(user, Placement), q=q, status=status, form=form), expected=expected
+    )
 
 
 def placement_list(

@@ -58,7 +58,11 @@ class PlacementListView(ListView):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         self.filter_form = forms.PlacementFilterForm(self.request.GET or None)
         params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        page = self.request.GET.get(self.page_kwarg) or "1"
+        number = int(page) if page.isdigit() and 0 < int(page) < 10**6 else None
+        size = self.paginate_by or 25
         return selectors.placement_page_source(
+            expected=slice((number - 1) * size, number * size) if number else None,
             user=self.request.user,
             q=params.get("q", ""),
             status=params.get("status", ""),

@@ -39,3 +39,31 @@ def test_each_page_equals_the_one_query_list_and_stays_in_scope(
 
     response = client_for(gbg_caseworker).get(reverse("placements:placement_list"), {"page": 2})
     assert [p.pk for p in response.context["placements"]] == [p.pk for p in whole[25:]]
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_the_expected_page_comes_with_its_count_in_one_query(
+    number, goteborg, gbg_social, gbg_caseworker, django_assert_num_queries
+):
+    """Told which page the request asks for, the count and that page's ids are one query
+    (``COUNT(*) OVER ()``); the rows are the second. Page 2 is the short last page; page 3 is
+    past the end (the count is then asked on its own)."""
+    for i in range(30):
+        child = ChildFactory(home_municipality=goteborg, responsible_unit=gbg_social)
+        PlacementFactory(child=child, planned_start=date(2026, 3, 1) + timedelta(days=i % 7))
+    whole = [p.pk for p in placement_list(user=gbg_caseworker)]
+    source = placement_page_source(
+        user=gbg_caseworker, expected=slice((number - 1) * 25, number * 25)
+    )
+    paginator = Paginator(source, 25)
+
+    # Pages 1 and 2: the page's ids with the count, then the rows. Page 3: the empty window
+    # query, then the count on its own.
+    with django_assert_num_queries(2):
+        if number == 3:
+            assert paginator.count == 30 and paginator.num_pages == 2
+            rows = []
+        else:
+            rows = [p.pk for p in paginator.page(number).object_list]
+
+    assert rows == whole[(number - 1) * 25 : number * 25]
