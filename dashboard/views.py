@@ -114,7 +114,9 @@ class DeadlineListView(View):
 def _csv(items: Any) -> StreamingHttpResponse:
     """No personal data beyond initials: the kind, dates, unit, person and a link. Streamed
     from a database cursor as plain rows, memory flat in the number of rows (issue 13)."""
-    kinds = dict(Deadline._meta.get_field("kind").choices or [])
+    # The labels in the request's language, translated once here, not once per row.
+    kinds = {k: str(v) for k, v in (Deadline._meta.get_field("kind").choices or [])}
+    statuses = {k: str(v) for k, v in STATUS_LABELS.items()}
     rows = items.values_list(
         "kind",
         "due_on",
@@ -136,7 +138,7 @@ def _csv(items: Any) -> StreamingHttpResponse:
             yield [
                 kinds.get(kind, kind),
                 due_on.isoformat(),
-                STATUS_LABELS.get(status, status),
+                statuses.get(status, status),
                 unit,
                 person,
                 initials,
