@@ -336,7 +336,7 @@ def _sum_figures(rows: Iterable[dict[str, Any]]) -> Figures:
     """The figures of ``_figure_aggregates`` summed over grouped rows (status, in window, n)."""
     totals = dict.fromkeys(Figures.__dataclass_fields__, 0)
     for r in rows:
-        status, n, in_window = r["status"], r["n"], r["month"] is not None
+        status, n, in_window = r["status"], r["n"], bool(r["in_window"])
         totals["overdue"] += n if status == "overdue" else 0
         totals["due_soon"] += n if status == "due_soon" else 0
         totals["open"] += n if status in OPEN_STATUSES else 0
@@ -356,22 +356,28 @@ def overview(qs: QuerySet[Deadline], *, today: date) -> Overview:
     are sums of those groups, the same numbers as ``headline``, ``figures_by_unit``,
     ``figures_by_responsible``, ``counts_by_kind`` and ``compliance`` (a test compares them):
     the database scans the deadlines once instead of four times."""
-    from django.db.models import Case, DateField, When
+    from django.db.models import BooleanField, Case, DateField, When
     from django.utils.translation import gettext
 
     first, last = compliance_window(today)
+    window = Q(due_on__gte=first, due_on__lte=last)
     rows = list(
         qs.order_by()
         .annotate(
+            in_window=Case(When(window, then=True), default=False, output_field=BooleanField()),
+            # The month only where the compliance chart needs it: fewer groups.
             month=Case(
-                When(due_on__gte=first, due_on__lte=last, then=TruncMonth("due_on")),
+                When(
+                    window & Q(kind__in=[k.value for k in COMPLIANCE_KINDS]),
+                    then=TruncMonth("due_on"),
+                ),
                 default=None,
                 output_field=DateField(),
-            )
+            ),
         )
         # Grouped by ids only: the names come from two small queries below (sorting the
         # deadlines by names first cost more than the counting).
-        .values("unit_id", "responsible_id", "kind", "status", "month")
+        .values("unit_id", "responsible_id", "kind", "status", "in_window", "month")
         .annotate(n=Count("pk"))
     )
     from organisations.models import Unit, User
