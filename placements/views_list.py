@@ -59,7 +59,11 @@ class PlacementListView(ListView):  # type: ignore[type-arg]
         self.filter_form = forms.PlacementFilterForm(self.request.GET or None)
         params = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         page = self.request.GET.get(self.page_kwarg) or "1"
-        number = int(page) if page.isdigit() and 0 < int(page) < 10**6 else None
+        # Only a plain page number is told to the source; anything else ("last", "²", a
+        # thousand digits) is left to the paginator, which answers it as before (404 or the
+        # last page).
+        number = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else None
+        number = number if number and number > 0 else None
         size = self.paginate_by or 25
         return selectors.placement_page_source(
             expected=slice((number - 1) * size, number * size) if number else None,
