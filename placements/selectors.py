@@ -213,9 +213,14 @@ def _filtered(qs: QuerySet[Placement], *, q: str, status: str, form: str) -> Que
 
 
 def child_timeline(*, child: Child, user: Any) -> list[TimelineEntry]:
+    """The child's history for someone who sees the child; nothing for anyone else. The parts
+    read by child below (placements, cost meetings, agreement versions) rest on this check:
+    whoever sees a child sees them."""
     from django.urls import reverse
     from django.utils import timezone
 
+    if not visible(user, Child).filter(pk=child.pk).exists():
+        return []
     placements = list(child.placements.all())
     entries = [
         TimelineEntry(

@@ -381,3 +381,15 @@ def test_visible_pair_is_the_scope_narrowed_to_the_pair(
     # Göteborg's agreement: seen by the region's signatory and Göteborg's caseworker, and by
     # the BUP manager whose mandate ended (BUP is invited to the child's SIP); not by Mölndal.
     assert (agreement.pk in sees_goteborg) == (who not in ("mdl_caseworker", "mdl_signatory"))
+
+
+def test_the_child_timeline_is_empty_for_someone_who_does_not_see_the_child(
+    gbg_objects, placement, mdl_caseworker, uninvited_clinician
+):
+    """The timeline reads placements, cost meetings and agreement versions by child: called
+    for a child the user does not see (no page does, but the selector is public) it gives
+    nothing, not the agreement's title."""
+    from placements.selectors import child_timeline
+
+    for outsider in (mdl_caseworker, uninvited_clinician):
+        assert child_timeline(child=placement.child, user=outsider) == []
