@@ -45,6 +45,10 @@ def _mandate_principal_ids(actor: Actor) -> Any:
 
 
 def _agreement_q(actor: Actor, action: str) -> Q:
+    if action == SIGN:
+        return Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
+            region_id__any=_mandate_principal_ids(actor)
+        )
     visible_children = visible_child_ids(actor, action)
     q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
@@ -54,10 +58,6 @@ def _agreement_q(actor: Actor, action: str) -> Q:
             )
         )
         q |= Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
-            region_id__any=_mandate_principal_ids(actor)
-        )
-    if action == SIGN:
-        return Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
             region_id__any=_mandate_principal_ids(actor)
         )
     return q

@@ -93,7 +93,9 @@ def actor_for(user: Any) -> Actor:
 # kept, never a result: every query still asks the database.
 
 _COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
-COMPILED_MAX = 4096  # entries (one per user, grant set, day and subquery); then start afresh
+# Entries (one per user or unit set, day and subquery: a few per active user). When full, the
+# entries of earlier days go first, then the oldest ones (insertion order).
+COMPILED_MAX = 20_000
 
 
 def actor_key(actor: Actor) -> tuple[Any, ...]:
@@ -104,7 +106,8 @@ def actor_key(actor: Actor) -> tuple[Any, ...]:
 def compiled_subquery(key: tuple[Any, ...], build: Callable[[], models.QuerySet[Any]]) -> RawSQL:
     """The one-column subquery ``build()`` as SQL compiled once per process for ``key`` (which
     must name everything the subquery depends on besides the date, which is added here)."""
-    full_key = (connection.alias, connection.vendor, timezone.localdate(), *key)
+    today = timezone.localdate()
+    full_key = (connection.alias, connection.vendor, today, *key)
     found = _COMPILED.get(full_key)
     if found is None:
         # No ORDER BY (a model's default ordering): Django drops it from a subquery too.
@@ -112,11 +115,19 @@ def compiled_subquery(key: tuple[Any, ...], build: Callable[[], models.QuerySet[
         # elide_empty=False: a subquery that can match nothing compiles to "0 = 1".
         sql, params = qs.query.get_compiler(qs.db, elide_empty=False).as_sql()
         found = (sql, tuple(params))
-        if len(_COMPILED) >= COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[full_key] = found
+        if qs.db == connection.alias:  # one database (a router elsewhere: compile every time)
+            _remember(full_key, found, today=today)
     # Django compiled this SQL from a QuerySet; the values stay parameters.
     return RawSQL(found[0], found[1], output_field=models.BigIntegerField())  # noqa: S611
+
+
+def _remember(key: tuple[Any, ...], value: tuple[str, tuple[Any, ...]], *, today: Any) -> None:
+    if len(_COMPILED) >= COMPILED_MAX:
+        for old in [k for k in _COMPILED if k[2] != today]:
+            _COMPILED.pop(old, None)
+        while len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)), None)
+    _COMPILED[key] = value
 
 
 Scope = Callable[[Actor, str], models.QuerySet[Any]]
