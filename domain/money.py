@@ -179,7 +179,12 @@ def _standard_parts(whole: Decimal, share: Decimal) -> tuple[Decimal, Decimal]:
         region = None
     if region is None:
         region = _standard_region_exact(whole, share)
-    return region, whole - region
+    # The municipality's part exactly, whatever the caller's decimal context.
+    try:
+        municipality = _EXACT.subtract(whole, region)
+    except (Inexact, InvalidOperation):
+        municipality = _from_ore(int((Fraction(whole) - Fraction(region)) * 100))
+    return region, municipality
 
 
 def _standard_region_exact(whole: Decimal, share: Decimal) -> Decimal:

@@ -40,3 +40,17 @@ def test_standard_split_equals_the_exact_split(total, share):
     exact = money._standard_region_exact(whole, share)
     assert repr(region) == repr(exact)
     assert region + municipality == whole
+
+
+def test_the_standard_split_does_not_depend_on_the_callers_decimal_context():
+    """The municipality's part is computed in the module's exact context: a caller's narrow
+    context with Inexact trapped neither raises nor rounds it."""
+    from decimal import Inexact, localcontext
+
+    with localcontext() as narrow:
+        narrow.prec = 3
+        narrow.traps[Inexact] = True
+        region, municipality = money.standard_split(
+            Decimal("123456.78"), region_share=Decimal("0.5")
+        )
+    assert (region, municipality) == (Decimal("61728.39"), Decimal("61728.39"))
