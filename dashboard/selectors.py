@@ -345,6 +345,14 @@ def _sum_figures(rows: Iterable[dict[str, Any]]) -> Figures:
     return Figures(**totals)
 
 
+# Å, Ä, Ö after Z, in that order, as in a Swedish dictionary (the names only break ties).
+_SWEDISH = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def _swedish(text: str | None) -> str:
+    return (text or "").casefold().translate(_SWEDISH)
+
+
 def _ranked(figures: Figures) -> tuple[int, int, int]:
     return (-figures.overdue, -figures.due_soon, -figures.open)
 
@@ -407,7 +415,7 @@ def overview(qs: QuerySet[Deadline], *, today: date) -> Overview:
         FigureRow(str(unit_id), unit_names[unit_id], _sum_figures(group))
         for unit_id, group in per_unit.items()
     ]
-    by_unit.sort(key=lambda row: (*_ranked(row.figures), row.label, int(row.key)))
+    by_unit.sort(key=lambda row: (*_ranked(row.figures), _swedish(row.label), int(row.key)))
 
     by_responsible = []
     for person_id, group in per_person.items():
@@ -421,7 +429,9 @@ def overview(qs: QuerySet[Deadline], *, today: date) -> Overview:
             name = " ".join(p for p in (first_name, last_name) if p)
             key, label = str(person_id), name or email
         by_responsible.append((last_name, first_name, key, label, figures))
-    by_responsible.sort(key=lambda x: (*_ranked(x[4]), x[0] is None, x[0] or "", x[1] or ""))
+    by_responsible.sort(
+        key=lambda x: (*_ranked(x[4]), x[0] is None, _swedish(x[0]), _swedish(x[1]))
+    )
 
     counts = [
         CountRow(

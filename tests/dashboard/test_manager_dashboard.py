@@ -309,3 +309,12 @@ def test_the_one_query_overview_equals_the_separate_aggregates(
     assert overview.compliance == selectors.compliance(base, today=today)
     # The fixture's numbers, so that the comparison is not between two empty results.
     assert overview.figures.overdue == 4 and overview.figures.counted >= 6
+
+
+def test_ties_in_the_overview_are_ordered_as_in_a_swedish_dictionary():
+    """Issue 13: the one-query overview sorts in Python; rows with equal figures come in
+    Swedish alphabetical order (Å, Ä, Ö after Z), whatever the letter case."""
+    from dashboard.selectors import _swedish
+
+    names = ["Östra enheten", "ängen", "Åsa", "zeta", "Alfa"]
+    assert sorted(names, key=_swedish) == ["Alfa", "zeta", "Åsa", "ängen", "Östra enheten"]
