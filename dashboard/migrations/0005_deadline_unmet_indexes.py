@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL: writes go on while the national table is indexed.
+    atomic = False
 
     dependencies = [
         ('dashboard', '0004_dispute_deadline_kinds'),
@@ -15,15 +19,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='deadline',
             index=models.Index(condition=models.Q(('met_on__isnull', True)), fields=['unit', 'due_on'], name='deadline_unmet_unit_due'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='deadline',
             index=models.Index(condition=models.Q(('met_on__isnull', True)), fields=['due_on'], name='deadline_unmet_due'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='deadline',
             index=models.Index(fields=['kind', 'due_on'], name='deadline_kind_due'),
         ),
