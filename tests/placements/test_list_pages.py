@@ -67,3 +67,14 @@ def test_the_expected_page_comes_with_its_count_in_one_query(
             rows = [p.pk for p in paginator.page(number).object_list]
 
     assert rows == whole[(number - 1) * 25 : number * 25]
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "0", "-1", "last", "abc", "999999"])
+def test_a_forged_page_number_is_a_404_or_a_page_never_an_error(
+    page, goteborg, gbg_social, gbg_caseworker, client_for
+):
+    PlacementFactory(child=ChildFactory(home_municipality=goteborg, responsible_unit=gbg_social))
+
+    response = client_for(gbg_caseworker).get(reverse("placements:placement_list"), {"page": page})
+
+    assert response.status_code == (200 if page == "last" else 404)
