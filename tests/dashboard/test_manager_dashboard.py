@@ -14,6 +14,7 @@ from django.utils import translation
 
 from dashboard.selectors import Figures
 from organisations.models import Membership, Role
+from tests.dashboard import aggregates
 from tests.dashboard.conftest import TODAY
 from tests.factories import UnitFactory, member
 from tests.placements.factories import ChildFactory
@@ -271,7 +272,7 @@ def test_the_headline_is_the_sum_of_the_unit_rows_and_equals_one_aggregate(
     response = client_for(gbg_manager).get(OVERVIEW)
 
     base = selectors.deadlines_for(gbg_manager, today=timezone.localdate(), managed_only=True)
-    assert response.context["figures"] == selectors.headline(base, today=timezone.localdate())
+    assert response.context["figures"] == aggregates.headline(base, today=timezone.localdate())
     assert response.context["figures"].overdue == sum(
         row.figures.overdue for row in response.context["by_unit"]
     )
@@ -291,12 +292,12 @@ def test_the_one_query_overview_equals_the_separate_aggregates(
     with django_assert_max_num_queries(4):  # the grants, the groups, unit and person names
         overview = selectors.overview(base, today=today)
 
-    assert overview.figures == selectors.headline(base, today=today)
-    by_unit = selectors.figures_by_unit(base, today=today)
+    assert overview.figures == aggregates.headline(base, today=today)
+    by_unit = aggregates.figures_by_unit(base, today=today)
     assert [(r.key, r.label, r.figures) for r in overview.by_unit] == [
         (r.key, r.label, r.figures) for r in by_unit
     ]
-    by_person = selectors.figures_by_responsible(base, today=today)
+    by_person = aggregates.figures_by_responsible(base, today=today)
     assert {r.key: (r.label, r.figures) for r in overview.by_responsible} == {
         r.key: (r.label, r.figures) for r in by_person
     }
@@ -305,8 +306,8 @@ def test_the_one_query_overview_equals_the_separate_aggregates(
     assert [
         (-r.figures.overdue, -r.figures.due_soon, -r.figures.open) for r in overview.by_responsible
     ] == sorted(ranks)
-    assert overview.counts == selectors.counts_by_kind(base)
-    assert overview.compliance == selectors.compliance(base, today=today)
+    assert overview.counts == aggregates.counts_by_kind(base)
+    assert overview.compliance == aggregates.compliance(base, today=today)
     # The fixture's numbers, so that the comparison is not between two empty results.
     assert overview.figures.overdue == 4 and overview.figures.counted >= 6
 
