@@ -452,27 +452,20 @@ def _pair_chunk(
     month: int,
 ) -> Iterator[PairRow]:
     ids = [row["id"] for row in chunk]
-    versions = _grouped(
-        AgreementVersion.objects.using(db)
-        .filter(agreement_id__in=ids)
-        .order_by("agreement_id", "number")
-        .values_list("agreement_id", *_Version._fields),
-        _Version,
-    )
-    temporary = _grouped(
-        TemporarySplit.objects.using(db)
-        .filter(agreement_id__in=ids)
-        .order_by("agreement_id", "effective_from", "pk")
-        .values_list("agreement_id", *_TemporarySplit._fields),
-        _TemporarySplit,
-    )
-    recommended = _grouped(
-        Recommendation.objects.using(db)
-        .filter(agreement_id__in=ids)
-        .order_by("agreement_id", "issued_on", "pk")
-        .values_list("agreement_id", *_Recommendation._fields),
-        _Recommendation,
-    )
+
+    def of_chunk(model: Any, make: Any, *order: str) -> dict[int, list[Any]]:
+        """The chunk's rows of ``model`` as ``make`` tuples, grouped by agreement (one query)."""
+        return _grouped(
+            model.objects.using(db)
+            .filter(agreement_id__in=ids)
+            .order_by("agreement_id", *order)
+            .values_list("agreement_id", *make._fields),
+            make,
+        )
+
+    versions = of_chunk(AgreementVersion, _Version, "number")
+    temporary = of_chunk(TemporarySplit, _TemporarySplit, "effective_from", "pk")
+    recommended = of_chunk(Recommendation, _Recommendation, "issued_on", "pk")
     for row in chunk:
         start, end = row["placement__actual_start"], row["placement__actual_end"]
         if not _has_days(start, end, year=year, month=month):
