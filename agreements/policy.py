@@ -3,7 +3,7 @@
 Visible to those who see the placement (its child), to the staff who took part in its cost
 meeting, and to the signatories holding a financial mandate for one of its two principals
 (R-MEET-3: they must read what they sign). Changes need an edit role in the child's own units.
-Cost meeting participants also see the child (``CHILD_ACCESS``)."""
+Cost meeting participants also see the child (an access source of ``placements.access``)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from core.policy import VIEW, Actor, actor_for, compiled_subquery, register
 from organisations.models import CooperationMembership, FinancialMandate, Role
-from placements.models import Placement
-from placements.policy import CHILD_ACCESS, visible_child_ids
+from placements import access
+from placements.models import ChildAccess, Placement
+from placements.policy import visible_child_ids
 from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
 
 from .models import (
@@ -184,18 +185,30 @@ def is_cooperation_member(user: Any) -> bool:
     return CooperationMembership.objects.filter(user=user).exists()
 
 
-def _child_via_cost_meeting(actor: Actor) -> Q:
-    return Q(
-        pk__any=compiled_subquery(
-            ("children_via_cost_meetings", getattr(actor.user, "pk", None)),
-            lambda: CostMeetingParticipant.objects.filter(user=actor.user).values(
-                "meeting__placement__child_id"
-            ),
+def _participant_children(participant: Any) -> list[int]:
+    return list(
+        CostMeeting.objects.filter(pk=participant.meeting_id).values_list(
+            "placement__child_id", flat=True
         )
     )
 
 
-CHILD_ACCESS.append(_child_via_cost_meeting)
+# Cost meeting participants see the child (an access source of placements.access).
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.COST_MEETING,
+        queryset=CostMeetingParticipant.objects.all,
+        child="meeting__placement__child_id",
+        user="user_id",
+        triggers=(
+            access.Trigger(
+                CostMeetingParticipant,
+                _participant_children,
+                frozenset({"user", "user_id", "meeting", "meeting_id"}),
+            ),
+        ),
+    )
+)
 
 
 def _timeline(child: Any, user: Any) -> list[TimelineEntry]:

@@ -7,15 +7,17 @@ cooperation body that has the dispute at its level: its members see them, withou
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from agreements.models import Dispute
-from core.policy import VIEW, Actor, compiled_subquery, register
+from core.policy import VIEW, Actor, register
 from domain.deadlines import DeadlineKind
 from organisations.models import CooperationMembership
-from placements.models import HealthExamination
-from placements.policy import CASE_ROLES, CHILD_ACCESS, visible_child_ids
+from placements import access
+from placements.models import ChildAccess, HealthExamination, Placement
+from placements.policy import CASE_ROLES, visible_child_ids
 from sip.policy import invited_sip_ids
 
 from .models import Deadline
@@ -61,22 +63,29 @@ def _deadline_scope(actor: Actor, action: str) -> QuerySet[Deadline]:
         return Deadline.objects.filter(_body_dispute_q(actor))
     return Deadline.objects.filter(
         acting_units_q(actor.unit_ids(*CASE_ROLES)),
-        child_id__any=visible_child_ids(actor, VIEW),
+        child_id__in=visible_child_ids(actor, VIEW),
     )
 
 
-def _child_via_health_examination(actor: Actor) -> Q:
-    """R-PLAC-4: the region unit named to examine the child (physical, mental or oral health)
-    sees the child, so that it can offer the time and follow the deadline."""
-    units = frozenset(actor.unit_ids(*CASE_ROLES))
-    return Q(
-        pk__any=compiled_subquery(
-            ("children_via_examinations", units),
-            lambda: HealthExamination.objects.filter(unit_id__in=units).values(
-                "placement__child_id"
+def _exam_children(exam: Any) -> list[int]:
+    return list(Placement.objects.filter(pk=exam.placement_id).values_list("child_id", flat=True))
+
+
+# R-PLAC-4: the region unit named to examine the child (physical, mental or oral health) sees
+# the child, so that it can offer the time and follow the deadline (an access source of
+# placements.access).
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.HEALTH_EXAMINATION,
+        queryset=HealthExamination.objects.all,
+        child="placement__child_id",
+        unit="unit_id",
+        triggers=(
+            access.Trigger(
+                HealthExamination,
+                _exam_children,
+                frozenset({"unit", "unit_id", "placement", "placement_id"}),
             ),
-        )
+        ),
     )
-
-
-CHILD_ACCESS.append(_child_via_health_examination)
+)

@@ -352,6 +352,7 @@ class NationalBuilder:
             self.organisations()
             self.plan_cases()
             self.insert_cases()
+            self.child_access()
             self.deadlines()
         return self.counts
 
@@ -1125,6 +1126,16 @@ class NationalBuilder:
         self.add("signed_versions", sum(1 for v in versions if v.signed_at is not None))
         self.counts["meetings"] = self.counts["sip_meetings"] + self.counts["cost_meetings"]
         self.step("agreements")
+
+    # -- who sees which child: the access table, in bulk ------------------------------------
+
+    def child_access(self) -> None:
+        """The access table (``placements.access``, issue 13): bulk inserts bypass the signals
+        that keep it, so it is rebuilt from the records, as ``rebuild_child_access`` does."""
+        from placements import access
+
+        self.add("child_access_rows", access.rebuild())
+        self.step("child access")
 
     # -- deadlines: the one engine, in bulk ------------------------------------------------
 

@@ -548,3 +548,63 @@ class PlacementFollowUp(models.Model):
 
     def audit_child_id(self) -> int:
         return self.placement.child_id
+
+
+class AccessSource(models.TextChoices):
+    """Why a unit (or user) sees a child (``ChildAccess``)."""
+
+    RESPONSIBLE = "responsible", _("responsible unit")
+    PLACING = "placing", _("placing unit")
+    SIP_INITIATING = "sip_initiating", _("unit that initiated a SIP")
+    SIP_INVITED = "sip_invited", _("unit invited to a SIP")
+    HEALTH_EXAMINATION = "health_examination", _("examining unit")
+    COST_MEETING = "cost_meeting", _("cost meeting participant")
+
+
+class ChildAccess(models.Model):
+    """Who sees a child and why: one row per child, unit (or user) and source of access, kept
+    by ``placements.access`` from the records that grant it (issue 13). Derived data: the
+    policy asks it instead of evaluating every relation in every query; ``manage.py
+    rebuild_child_access`` rebuilds it and ``check_child_access`` compares it with the records.
+    """
+
+    Source = AccessSource
+
+    # Sources that make the child the unit's own case (may change it, sees protected identity).
+    OWN_SOURCES = (AccessSource.RESPONSIBLE, AccessSource.PLACING)
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", null=True, db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # Access ends on this day (a consent revocation concerning the unit, R-SIP-2); none: open.
+    ends_on = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "child"], name="child_access_unit"),
+            models.Index(
+                fields=["user", "child"], name="child_access_user", condition=Q(user__isnull=False)
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, user__isnull=True)
+                | Q(unit__isnull=True, user__isnull=False),
+                name="child_access_unit_or_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=AccessSource.values), name="child_access_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} ← {self.unit_id or self.user_id} ({self.source})"

@@ -1,46 +1,57 @@
 """Access scopes for children, placements and their parts (registered in core.policy).
 
 A child is visible to members (caseworker, manager, clinician) of its responsible unit and of
-the units that placed it, and to the units that later apps add through ``CHILD_ACCESS`` (SIP
-invitations, agreement parties). Everything about a child is visible exactly when the child is.
+the units that placed it, and to those that later apps add as access sources (SIP initiation
+and invitations, health examinations, cost meeting participants): ``placements.access`` keeps
+them all in one table. Everything about a child is visible exactly when the child is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core.policy import VIEW, Actor, actor_for, actor_key, compiled_subquery, register
 from organisations.models import Role, Unit
 
-from .models import Child, HealthExamination, Placement, RelatedPerson
+from . import access
+from .models import Child, ChildAccess, HealthExamination, Placement, RelatedPerson
 
 CASE_ROLES = (Role.CASEWORKER, Role.MANAGER, Role.CLINICIAN)
 EDIT_ROLES = (Role.CASEWORKER, Role.MANAGER)
 
-# Other apps append functions (actor) -> Q over Child that grant *view* access.
-CHILD_ACCESS: list[Callable[[Actor], Q]] = []
 
-
-def own_children_q(unit_ids: Iterable[int]) -> Q:
+def _access_rows(unit_ids: Iterable[int], *, user_id: int | None = None, own: bool = False) -> Any:
+    """The ``ChildAccess`` rows (placements.access) of these units (and this user), in force
+    today: the access table that the records keep (issue 13)."""
     units = frozenset(unit_ids)
-    return Q(responsible_unit_id__in=units) | Q(
-        pk__any=compiled_subquery(
-            ("placed_children", units),
-            lambda: Placement.objects.filter(placing_unit_id__in=units).values("child_id"),
-        )
+    holder = Q(unit_id__in=units)
+    if user_id is not None:
+        holder |= Q(user_id=user_id)
+    rows = ChildAccess.objects.filter(holder)
+    if own:
+        return rows.filter(source__in=ChildAccess.OWN_SOURCES)
+    return rows.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=timezone.localdate()))
+
+
+def own_child_ids(unit_ids: Iterable[int]) -> Any:
+    """The ids of the units' own cases (children they are responsible for or placed), as a
+    subquery compiled once per set of units and day."""
+    units = frozenset(unit_ids)
+    return compiled_subquery(
+        ("own_children", units), lambda: _access_rows(units, own=True).values("child_id")
     )
 
 
+def own_children_q(unit_ids: Iterable[int]) -> Q:
+    return Q(pk__in=own_child_ids(unit_ids))
+
+
 def children_q(actor: Actor, action: str) -> Q:
-    if action == VIEW:
-        q = own_children_q(actor.unit_ids(*CASE_ROLES))
-        for extra in CHILD_ACCESS:
-            q |= extra(actor)
-        return q
-    return own_children_q(actor.unit_ids(*EDIT_ROLES))
+    return Q(pk__in=visible_child_ids(actor, action))
 
 
 @register(Child)
@@ -51,13 +62,19 @@ def _child_scope(actor: Actor, action: str) -> QuerySet[Child]:
 
 
 def visible_child_ids(actor: Actor, action: str = VIEW) -> Any:
-    """The ids of the children the actor may ``action``, as a subquery compiled once per
-    user, grants and day (``core.policy.compiled_subquery``, issue 13)."""
+    """The ids of the children the actor may ``action``, read from the access table, as a
+    subquery compiled once per user, grants and day (``core.policy.compiled_subquery``, issue
+    13). To view: every source of the actor's case-role units and the user's own (cost
+    meetings), in force today; to change: the own cases of the caseworker and manager units."""
     if not actor.grants:
         return Child.objects.none().values("pk")
+    if action == VIEW:
+        units, user_id, own = actor.unit_ids(*CASE_ROLES), getattr(actor.user, "pk", None), False
+    else:
+        units, user_id, own = actor.unit_ids(*EDIT_ROLES), None, True
     return compiled_subquery(
-        ("children", action, *actor_key(actor), tuple(CHILD_ACCESS)),
-        lambda: Child.objects.filter(children_q(actor, action)).values("pk"),
+        ("children", action, *actor_key(actor)),
+        lambda: _access_rows(units, user_id=user_id, own=own).values("child_id"),
     )
 
 
@@ -65,14 +82,14 @@ def visible_child_ids(actor: Actor, action: str = VIEW) -> Any:
 def _placement_scope(actor: Actor, action: str) -> QuerySet[Placement]:
     if not actor.grants:
         return Placement.objects.none()
-    return Placement.objects.filter(child_id__any=visible_child_ids(actor, action))
+    return Placement.objects.filter(child_id__in=visible_child_ids(actor, action))
 
 
 @register(RelatedPerson)
 def _related_person_scope(actor: Actor, action: str) -> QuerySet[RelatedPerson]:
     if not actor.grants:
         return RelatedPerson.objects.none()
-    return RelatedPerson.objects.filter(child_id__any=visible_child_ids(actor, action))
+    return RelatedPerson.objects.filter(child_id__in=visible_child_ids(actor, action))
 
 
 @register(HealthExamination)
@@ -81,7 +98,7 @@ def _exam_scope(actor: Actor, action: str) -> QuerySet[HealthExamination]:
         return HealthExamination.objects.none()
     return HealthExamination.objects.filter(
         placement_id__any=Placement.objects.filter(
-            child_id__any=visible_child_ids(actor, action)
+            child_id__in=visible_child_ids(actor, action)
         ).values("pk")
     )
 
@@ -137,3 +154,28 @@ def visible_child_names(user: Any, child_ids: Iterable[int | None]) -> dict[int,
         .values_list("pk", "first_name", "last_name")
     )
     return {pk: f"{first} {last}" for pk, first, last in rows}
+
+
+# --- access sources (placements.access) -----------------------------------------------------------
+
+_UNIT = frozenset({"responsible_unit", "responsible_unit_id"})
+_PLACING = frozenset({"placing_unit", "placing_unit_id", "child", "child_id"})
+
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.RESPONSIBLE,
+        queryset=Child.objects.all,
+        child="pk",
+        unit="responsible_unit_id",
+        triggers=(access.Trigger(Child, lambda child: [child.pk], _UNIT),),
+    )
+)
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.PLACING,
+        queryset=Placement.objects.all,
+        child="child_id",
+        unit="placing_unit_id",
+        triggers=(access.Trigger(Placement, lambda p: [p.child_id], _PLACING),),
+    )
+)

@@ -1,27 +1,22 @@
 """Access to SIPs. A SIP is visible to those who see the child as its own case (the
 responsible and placing units), to the initiating unit, and to invited units from the
 invitation on — unless a consent revocation concerning that unit has taken effect (R-SIP-2:
-a revoked consent stops further sharing). Invited units also see the child through
-``placements.policy.CHILD_ACCESS``."""
+a revoked consent stops further sharing). The initiating and invited units also see the child:
+access sources of ``placements.access``, registered at the end of this module."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from core.policy import VIEW, Actor, compiled_subquery, register
-from placements.models import Child
-from placements.policy import (
-    CASE_ROLES,
-    CHILD_ACCESS,
-    EDIT_ROLES,
-    initiating_unit_ids,
-    own_children_q,
-)
+from placements import access
+from placements.models import ChildAccess
+from placements.policy import CASE_ROLES, EDIT_ROLES, initiating_unit_ids, own_child_ids
 from placements.selectors import TIMELINE_PROVIDERS, TimelineEntry
 
 from .models import (
@@ -62,7 +57,7 @@ def _sip_q(actor: Actor, action: str) -> Q:
     units = actor.unit_ids(*roles)
     if action == RESPOND:
         return Q(pk__any=invited_sip_ids(units))
-    own = Q(child_id__any=Child.objects.filter(own_children_q(units)).values("pk")) | Q(
+    own = Q(child_id__any=own_child_ids(units)) | Q(
         initiating_unit_id__in=initiating_unit_ids(actor)
     )
     if action == VIEW:
@@ -104,19 +99,67 @@ def _plan_scope(actor: Actor, action: str) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(sip_id__any=_sip_ids(actor, action))
 
 
-def _child_via_sip(actor: Actor) -> Q:
-    units = frozenset(actor.unit_ids(*CASE_ROLES))
-    return Q(
-        pk__any=compiled_subquery(
-            ("children_via_sips", units),
-            lambda: Sip.objects.filter(
-                Q(pk__any=invited_sip_ids(units)) | Q(initiating_unit_id__in=units)
-            ).values("child_id"),
+def _invitation_ends_on() -> Any:
+    """R-SIP-2: an invited unit's access through the SIP ends on the day the first consent
+    revocation concerning it takes effect."""
+    return Subquery(
+        ConsentRevocation.objects.filter(
+            consent__sip_id=OuterRef("sip_id"), units=OuterRef("unit_id")
         )
+        .order_by("effective_from")
+        .values("effective_from")[:1]
     )
 
 
-CHILD_ACCESS.append(_child_via_sip)
+def _child_of_sip(sip_id: int | None) -> list[int]:
+    return list(Sip.objects.filter(pk=sip_id).values_list("child_id", flat=True))
+
+
+def _revocation_children(revocation: Any) -> list[int]:
+    return list(
+        Consent.objects.filter(pk=revocation.consent_id).values_list("sip__child_id", flat=True)
+    )
+
+
+# The child's access sources (placements.access): the unit that initiated a SIP, and the units
+# invited to it (pending or accepted) until a revocation concerning them takes effect.
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.SIP_INITIATING,
+        queryset=Sip.objects.all,
+        child="child_id",
+        unit="initiating_unit_id",
+        triggers=(
+            access.Trigger(
+                Sip,
+                lambda sip: [sip.child_id],
+                frozenset({"initiating_unit", "initiating_unit_id", "child", "child_id"}),
+            ),
+        ),
+    )
+)
+access.register(
+    access.AccessSource(
+        source=ChildAccess.Source.SIP_INVITED,
+        queryset=lambda: Invitation.objects.filter(response__in=ACTIVE_RESPONSES),
+        child="sip__child_id",
+        unit="unit_id",
+        ends_on=_invitation_ends_on,
+        triggers=(
+            access.Trigger(
+                Invitation,
+                lambda invitation: _child_of_sip(invitation.sip_id),
+                frozenset({"response", "unit", "unit_id", "sip", "sip_id"}),
+            ),
+            access.Trigger(
+                ConsentRevocation,
+                _revocation_children,
+                frozenset({"effective_from", "consent", "consent_id"}),
+                m2m=ConsentRevocation.units.through,
+            ),
+        ),
+    )
+)
 
 
 def _timeline(child: Any, user: Any) -> list[TimelineEntry]:

@@ -3,14 +3,13 @@ health examination, an audit-log watcher and a way to widen who may view a child
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from django.db.models import Q
 
 from core.models import AuditEvent
-from core.policy import Actor
-from placements import policy
+from organisations.models import Unit
+from placements.models import Child, ChildAccess
 from tests.placements.factories import (
     ChildFactory,
     HealthExaminationFactory,
@@ -63,18 +62,17 @@ def audit(db) -> AuditWatch:
 
 
 @pytest.fixture
-def extra_child_access() -> Iterator[Callable[[Callable[[Actor], Q]], None]]:
-    """Grant view access the way later apps do (``placements.policy.CHILD_ACCESS``); every
-    grant is removed again after the test."""
-    added: list[Callable[[Actor], Q]] = []
+def extra_child_access(db) -> Callable[[Child, Unit], None]:
+    """``extra_child_access(child, unit)``: the unit sees the child, not as its own case, the
+    way later apps grant access (a row of the access table, ``placements.access``, as a health
+    examination or a SIP invitation would write)."""
 
-    def grant(rule: Callable[[Actor], Q]) -> None:
-        policy.CHILD_ACCESS.append(rule)
-        added.append(rule)
+    def grant(child: Child, unit: Unit) -> None:
+        ChildAccess.objects.create(
+            child=child, unit=unit, source=ChildAccess.Source.HEALTH_EXAMINATION
+        )
 
-    yield grant
-    for rule in added:
-        policy.CHILD_ACCESS.remove(rule)
+    return grant
 
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -46,13 +46,13 @@ def test_compiled_once_per_user_and_grants_and_never_shared(
     from placements import policy as placement_policy
 
     built = []
-    original = placement_policy.children_q
+    original = placement_policy._access_rows
 
-    def counting(actor, action):
-        built.append(actor.user.pk)
-        return original(actor, action)
+    def counting(units, *, user_id=None, own=False):
+        built.append(user_id)
+        return original(units, user_id=user_id, own=own)
 
-    monkeypatch.setattr(placement_policy, "children_q", counting)
+    monkeypatch.setattr(placement_policy, "_access_rows", counting)
     policy._COMPILED.clear()
 
     placements_of_bup = set(
