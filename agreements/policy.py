@@ -193,6 +193,16 @@ def _participant_children(participant: Any) -> list[int]:
     )
 
 
+def _meeting_participant_children(instance: Any, reverse: bool, pk_set: Any) -> list[int]:
+    """``meeting.participants`` changed (or, ``reverse``, a user's cost meetings)."""
+    if not reverse:
+        return _participant_children(CostMeetingParticipant(meeting_id=instance.pk))
+    meetings = CostMeeting.objects.filter(participants=instance)
+    if pk_set is not None:
+        meetings = CostMeeting.objects.filter(pk__in=pk_set)
+    return list(meetings.values_list("placement__child_id", flat=True))
+
+
 # Cost meeting participants see the child (an access source of placements.access).
 access.register(
     access.AccessSource(
@@ -205,6 +215,8 @@ access.register(
                 CostMeetingParticipant,
                 _participant_children,
                 frozenset({"user", "user_id", "meeting", "meeting_id"}),
+                m2m=CostMeetingParticipant,
+                m2m_children=_meeting_participant_children,
             ),
         ),
     )

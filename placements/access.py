@@ -44,7 +44,11 @@ class Trigger:
     model: type[models.Model]
     children: Callable[[Any], Iterable[int | None]]
     fields: frozenset[str] = frozenset()
-    m2m: Any = None  # a ManyToMany ``through`` whose changes count too
+    # A ManyToMany ``through`` whose changes count too, and the children such a change
+    # concerns: ``m2m_children(instance, reverse, pk_set)`` (``pk_set`` None: every object
+    # related to ``instance``), as Django's m2m_changed signal names them.
+    m2m: Any = None
+    m2m_children: Callable[[Any, bool, Any], Iterable[int | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,7 @@ def _granted(source: AccessSource, child_ids: list[int] | None) -> models.QueryS
             a_child=F(source.child),
             a_unit=F(source.unit) if source.unit else none_id,
             a_user=F(source.user) if source.user else none_id,
-            a_ends=source.ends_on()
-            if source.ends_on
-            else Cast(Value(None), models.DateField()),
+            a_ends=source.ends_on() if source.ends_on else Cast(Value(None), models.DateField()),
             a_source=Value(source.source, output_field=models.CharField()),
         )
         .order_by()
@@ -212,9 +214,13 @@ def _connect(trigger: Trigger) -> None:
             return  # the child goes, and its rows with it (CASCADE)
         refresh(getattr(instance, _PENDING, ()))
 
-    def m2m(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
-        if action in ("post_add", "post_remove", "post_clear"):
-            refresh(trigger.children(instance))
+    def m2m(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kw: Any) -> None:
+        assert trigger.m2m_children is not None
+        if action in ("pre_remove", "pre_clear"):  # asked while the links still exist
+            setattr(instance, _PENDING, list(trigger.m2m_children(instance, reverse, pk_set)))
+        elif action in ("post_add", "post_remove", "post_clear"):
+            before = getattr(instance, _PENDING, [])
+            refresh([*before, *trigger.m2m_children(instance, reverse, pk_set)])
 
     post_save.connect(saved, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-save")
     pre_delete.connect(deleting, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-pre")

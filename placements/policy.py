@@ -82,14 +82,14 @@ def visible_child_ids(actor: Actor, action: str = VIEW) -> Any:
 def _placement_scope(actor: Actor, action: str) -> QuerySet[Placement]:
     if not actor.grants:
         return Placement.objects.none()
-    return Placement.objects.filter(child_id__in=visible_child_ids(actor, action))
+    return Placement.objects.filter(child_id__any=visible_child_ids(actor, action))
 
 
 @register(RelatedPerson)
 def _related_person_scope(actor: Actor, action: str) -> QuerySet[RelatedPerson]:
     if not actor.grants:
         return RelatedPerson.objects.none()
-    return RelatedPerson.objects.filter(child_id__in=visible_child_ids(actor, action))
+    return RelatedPerson.objects.filter(child_id__any=visible_child_ids(actor, action))
 
 
 @register(HealthExamination)
@@ -98,7 +98,7 @@ def _exam_scope(actor: Actor, action: str) -> QuerySet[HealthExamination]:
         return HealthExamination.objects.none()
     return HealthExamination.objects.filter(
         placement_id__any=Placement.objects.filter(
-            child_id__in=visible_child_ids(actor, action)
+            child_id__any=visible_child_ids(actor, action)
         ).values("pk")
     )
 

@@ -121,6 +121,17 @@ def _revocation_children(revocation: Any) -> list[int]:
     )
 
 
+def _revocation_unit_children(instance: Any, reverse: bool, pk_set: Any) -> list[int]:
+    """The children whose access a change of a revocation's units moves: from the revocation,
+    or (``reverse``) from a unit, of the revocations ``pk_set`` or all of the unit's."""
+    if not reverse:
+        return _revocation_children(instance)
+    revocations = ConsentRevocation.objects.filter(units=instance)
+    if pk_set is not None:
+        revocations = ConsentRevocation.objects.filter(pk__in=pk_set)
+    return list(revocations.values_list("consent__sip__child_id", flat=True))
+
+
 # The child's access sources (placements.access): the unit that initiated a SIP, and the units
 # invited to it (pending or accepted) until a revocation concerning them takes effect.
 access.register(
@@ -156,6 +167,7 @@ access.register(
                 _revocation_children,
                 frozenset({"effective_from", "consent", "consent_id"}),
                 m2m=ConsentRevocation.units.through,
+                m2m_children=_revocation_unit_children,
             ),
         ),
     )
