@@ -5,7 +5,8 @@ then the id sequences moved past the restored ids (PostgreSQL), so new rows get 
 Rows are inserted as they are (``raw``: no ``auto_now`` overwriting the times, no ``save``
 overrides, no signals), a batch at a time, so the import needs memory for one batch only. The
 database checks the references at commit (Django's foreign keys are deferred), so a file that
-refers to a row it does not hold fails as a whole.
+refers to a row it does not hold fails as a whole. The access table (who sees which child) is
+derived, not exported: it is rebuilt from the restored rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from core.audit import audit_record
 from core.models import AuditAction
+from placements import access
 
 from .archive import FORMAT_VERSION, MANIFEST
 from .rows import instance_from_row
@@ -164,6 +166,8 @@ def import_principal(source: str | Path | IO[bytes]) -> ImportResult:
             except IntegrityError as exc:
                 raise ImportRefused(f"A row refers to a row the file does not hold: {exc}") from exc
             reset_sequences(model_list)
+            # Who sees which child is derived from the rows just restored (issue 13).
+            access.rebuild()
             audit_record(
                 action=AuditAction.CREATE,
                 object_type="exports.import",

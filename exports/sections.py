@@ -329,4 +329,5 @@ NOT_EXPORTED: dict[str, str] = {
     "api.systemaccount_units": "credentials of its own installation",
     "api.apitoken": "credentials of its own installation (hashed secrets)",
     "organisations.user_user_permissions": "permissions belong to the installation",
+    "placements.childaccess": "derived from the records: the import rebuilds it",
 }

@@ -36,7 +36,8 @@ from exports.archive import export_zip, pdf_path
 from exports.importer import ImportRefused, import_principal
 from exports.sections import REPLACED_FIELDS, model_for_label
 from organisations.models import Membership, Principal, Role, Unit, User
-from placements.models import Child
+from placements import access
+from placements.models import Child, ChildAccess
 from sip.models import Consent, ConsentRevocation
 from tests.placements.factories import ChildFactory, PlacementFactory
 
@@ -203,6 +204,11 @@ def test_export_of_goteborg_restores_every_row_and_pdf_in_an_empty_installation(
         assert bytes(SignedDocument.objects.get(version=version, revision=n).pdf) == pdf
     assert before["agreements.signature"] and before["agreements.declinerecord"]
     assert before["sip.consentrevocation_units"] and before["agreements.jointreview"]
+    # Who sees which child is not exported: rebuilt from the restored rows (issue 13).
+    assert ChildAccess.objects.filter(source=ChildAccess.Source.RESPONSIBLE).count() == (
+        Child.objects.count()
+    )
+    assert access.differences() == (set(), set())
 
 
 def test_after_an_import_new_rows_get_new_ids():
