@@ -94,7 +94,16 @@ def _gather(placements: Sequence[Placement]) -> _Gathered:
         )
         .order_by("-need_noticed_on", "-pk")
     )
+    # The placements' children, where the caller loaded them: a SIP's facts read its child's
+    # rule set, without loading the child again per SIP (issue 13).
+    loaded = {
+        p.child_id: p._state.fields_cache["child"]
+        for p in placements
+        if "child" in p._state.fields_cache
+    }
     for sip in sips:
+        if sip.child_id in loaded:
+            sip.child = loaded[sip.child_id]
         found.sips_of_child.setdefault(sip.child_id, []).append(sip)
     for child_id, person_id in RelatedPerson.objects.filter(
         child_id__in=child_ids, kind=RelatedPerson.Kind.GUARDIAN

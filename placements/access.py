@@ -88,7 +88,7 @@ def _granted(source: AccessSource, child_ids: list[int] | None) -> models.QueryS
     none_id = Cast(Value(None), models.BigIntegerField())
     holder = source.unit or source.user
     assert holder, f"access source {source.source} names neither a unit nor a user"
-    return (
+    rows: models.QuerySet[Any] = (
         qs.filter(**{f"{holder}__isnull": False})
         .annotate(
             a_child=F(source.child),
@@ -100,6 +100,7 @@ def _granted(source: AccessSource, child_ids: list[int] | None) -> models.QueryS
         .order_by()
         .values_list("a_child", "a_unit", "a_user", "a_ends", "a_source")
     )
+    return rows
 
 
 def granted_rows(child_ids: Iterable[int] | None = None) -> set[Row]:

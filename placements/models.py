@@ -575,18 +575,19 @@ class ChildAccess(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="+", null=True, db_index=False
+        Unit, on_delete=models.CASCADE, related_name="+", null=True, blank=True, db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
         null=True,
+        blank=True,
         db_index=False,
     )
     source = models.CharField(max_length=20, choices=Source.choices)
     # Access ends on this day (a consent revocation concerning the unit, R-SIP-2); none: open.
-    ends_on = models.DateField(null=True)
+    ends_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [

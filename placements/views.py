@@ -107,8 +107,9 @@ class ChildDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
     context_object_name = "child"
 
     def get_policy_queryset(self, qs: Any) -> Any:
+        # The home municipality's region: the next steps read its rule set (issue 11).
         return qs.select_related(
-            "home_municipality", "responsible_unit__principal"
+            "home_municipality__region", "responsible_unit__principal"
         ).prefetch_related(
             Prefetch("placements", queryset=Placement.objects.select_related("placing_unit")),
             "related_persons",

@@ -111,7 +111,7 @@ def _invitation_ends_on() -> Any:
     )
 
 
-def _child_of_sip(sip_id: int | None) -> list[int]:
+def _child_of_sip(sip_id: int) -> list[int]:
     return list(Sip.objects.filter(pk=sip_id).values_list("child_id", flat=True))
 
 

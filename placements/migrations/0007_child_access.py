@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                         max_length=20,
                     ),
                 ),
-                ("ends_on", models.DateField(null=True)),
+                ("ends_on", models.DateField(blank=True, null=True)),
                 (
                     "child",
                     models.ForeignKey(
@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                 (
                     "unit",
                     models.ForeignKey(
+                        blank=True,
                         db_index=False,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
@@ -74,6 +75,7 @@ class Migration(migrations.Migration):
                 (
                     "user",
                     models.ForeignKey(
+                        blank=True,
                         db_index=False,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
