@@ -122,18 +122,20 @@ def _normal(row: tuple[Any, ...]) -> Row:
     return (child, unit, user, ends_on, source)
 
 
-def stored_rows(child_ids: Iterable[int] | None = None) -> dict[Row, int]:
+def stored_rows(child_ids: Iterable[int] | None = None) -> dict[Row, list[int]]:
+    """The table's rows (all, or those of ``child_ids``), each with the ids that hold it."""
     qs = ChildAccess.objects.all()
     if child_ids is not None:
         qs = qs.filter(child_id__in=list(child_ids))
-    stored: dict[Row, int] = {}
+    stored: dict[Row, list[int]] = {}
     for pk, *row in qs.values_list("pk", "child_id", "unit_id", "user_id", "ends_on", "source"):
-        stored[tuple(row)] = pk  # type: ignore[index]
+        stored.setdefault(tuple(row), []).append(pk)  # type: ignore[arg-type]
     return stored
 
 
-def _store(wanted: set[Row], stored: dict[Row, int]) -> None:
-    stale = [pk for row, pk in stored.items() if row not in wanted]
+def _store(wanted: set[Row], stored: dict[Row, list[int]]) -> None:
+    # Rows no record grants go, and any second copy of a row (written past the refresh).
+    stale = [pk for row, pks in stored.items() for pk in (pks if row not in wanted else pks[1:])]
     if stale:
         ChildAccess.objects.filter(pk__in=stale).delete()
     new = [

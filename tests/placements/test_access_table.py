@@ -299,3 +299,18 @@ def test_deleting_a_child_takes_its_rows_without_refreshing_them():
     assert ChildAccess.objects.filter(child=child).exists()
     child.delete()
     assert not ChildAccess.objects.filter(child_id=child.pk).exists()
+
+
+def test_a_refresh_removes_a_second_copy_of_a_row():
+    world = World(random.Random(5))
+    child = world.children[0]
+    row = ChildAccess.objects.filter(child=child).first()
+    ChildAccess.objects.bulk_create(
+        [ChildAccess(child=child, unit_id=row.unit_id, user_id=row.user_id, source=row.source)]
+    )
+    access.refresh([child.pk])
+    same = ChildAccess.objects.filter(
+        child=child, unit_id=row.unit_id, user_id=row.user_id, source=row.source
+    )
+    assert same.count() == 1
+    assert access.differences() == (set(), set())
