@@ -13,6 +13,5 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Django empties the tables between transactional tests with TRUNCATE, which the audit
     # log's statement trigger refuses unless this is set (core migration 0003). Tests only.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
-        "-c placeringar.allow_audit_truncate=on"
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c placeringar.allow_audit_truncate=on"

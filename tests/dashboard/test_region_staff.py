@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dashboard.reminders import send_reminders
 from dashboard.selectors import deadlines_for, my_deadlines
-from organisations.models import Role, Unit
+from organisations.models import Membership, Role, Unit
 from sip import services as sip_services
 from sip.models import Consent, Invitation
 from tests.dashboard.conftest import TODAY
@@ -145,3 +145,27 @@ def test_region_staff_see_their_deadlines_on_the_start_page(client_for, oral_exa
     page = client_for(dentist).get(reverse("start")).content.decode()
 
     assert reverse("placements:placement_detail", args=[oral_exam.placement_id]) in page
+
+
+def test_the_managed_deadlines_are_those_of_the_units_managed_when_the_user_works_in_others(
+    goteborg, gbg_social, bulk_deadlines
+):
+    """``managed_only`` (the manager's dashboard): a manager of one unit who is a caseworker in
+    another counts only the managed unit's deadlines; a manager of every unit they work in
+    counts the whole scope (the filter is then left out of the query: the same rows)."""
+    hisingen = UnitFactory(principal=goteborg, name="Socialtjänsten Hisingen")
+    managed = bulk_deadlines(3, unit=gbg_social)
+    other = bulk_deadlines(2, unit=hisingen)
+    both = member(gbg_social, Role.MANAGER, email="chef.och.handlaggare@goteborg.example")
+    Membership.objects.create(user=both, unit=hisingen, role=Role.CASEWORKER)
+    only_manager = member(gbg_social, Role.MANAGER, email="bara.chef@goteborg.example")
+
+    mixed = set(deadlines_for(both, today=TODAY, managed_only=True).values_list("pk", flat=True))
+    assert mixed == {d.pk for d in managed}
+    assert not mixed & {d.pk for d in other}
+    pure = deadlines_for(only_manager, today=TODAY, managed_only=True)
+    assert (
+        set(pure.values_list("pk", flat=True))
+        == set(deadlines_for(only_manager, today=TODAY).values_list("pk", flat=True))
+        == {d.pk for d in managed}
+    )
