@@ -50,14 +50,11 @@ def _agreement_q(actor: Actor, action: str) -> Q:
         return Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
             region_id__any=_mandate_principal_ids(actor)
         )
+    # Whoever sees the child sees its agreements. That includes the participants of the
+    # child's cost meetings: their access is a source of the access table (issue 13).
     visible_children = visible_child_ids(actor, action)
     q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
     if action == VIEW:
-        q |= Q(
-            placement_id__any=CostMeetingParticipant.objects.filter(user=actor.user).values(
-                "meeting__placement_id"
-            )
-        )
         q |= Q(municipality_id__any=_mandate_principal_ids(actor)) | Q(
             region_id__any=_mandate_principal_ids(actor)
         )
@@ -105,11 +102,12 @@ def _version_scope(actor: Actor, action: str) -> QuerySet[AgreementVersion]:
 def _cost_meeting_scope(actor: Actor, action: str) -> QuerySet[CostMeeting]:
     if not actor.grants:
         return CostMeeting.objects.none()
+    # The meetings of the children the actor sees; a participant sees the child (the access
+    # table's cost meeting source), so every meeting they took part in too.
     visible_children = visible_child_ids(actor, action)
-    q = Q(placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk"))
-    if action == VIEW:
-        q |= Q(pk__any=CostMeetingParticipant.objects.filter(user=actor.user).values("meeting_id"))
-    return CostMeeting.objects.filter(q)
+    return CostMeeting.objects.filter(
+        placement_id__any=Placement.objects.filter(child_id__any=visible_children).values("pk")
+    )
 
 
 # --- disputes (R-DISP-1) ------------------------------------------------------------------------

@@ -393,3 +393,33 @@ def test_the_child_timeline_is_empty_for_someone_who_does_not_see_the_child(
 
     for outsider in (mdl_caseworker, uninvited_clinician):
         assert child_timeline(child=placement.child, user=outsider) == []
+
+
+def test_a_cost_meeting_participant_sees_the_child_meeting_and_agreement_through_that_alone(
+    client_for, agreement, cost_meeting, region
+):
+    """R-MEET-2: the region staff at the cost meeting see the child, the meeting and the
+    agreement, from the participation alone (the access table's cost meeting source), and no
+    longer once taken off the meeting."""
+    from agreements.models import CostMeetingParticipant
+    from core.policy import visible
+
+    habilitation = UnitFactory(principal=region, name="Habiliteringen", kind=Unit.Kind.HABILITATION)
+    participant = member(habilitation, Role.CLINICIAN, email="hab@vgr.example")
+    pages = [
+        reverse("agreements:agreement_detail", args=[agreement.pk]),
+        reverse("placements:child_detail", args=[agreement.placement.child_id]),
+    ]
+
+    def sees() -> tuple[list[int], bool]:
+        client = client_for(participant)
+        return (
+            [client.get(url).status_code for url in pages],
+            visible(participant, CostMeeting).filter(pk=cost_meeting.pk).exists(),
+        )
+
+    assert sees() == ([404, 404], False)
+    CostMeetingParticipant.objects.create(meeting=cost_meeting, user=participant, principal=region)
+    assert sees() == ([200, 200], True)
+    cost_meeting.participants.remove(participant)
+    assert sees() == ([404, 404], False)
