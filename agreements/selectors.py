@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Model, QuerySet
 
+from core.lookups import IdList
 from domain import agreements as rules
 from domain.disputes import Correction, RecommendedSplit, correction_lines, with_recommendation
 from domain.statements import (
@@ -457,7 +458,8 @@ def _pair_chunk(
         """The chunk's rows of ``model`` as ``make`` tuples, grouped by agreement (one query)."""
         return _grouped(
             model.objects.using(db)
-            .filter(agreement_id__in=ids)
+            # One array parameter for the chunk's 500 ids (core.lookups.IdList, issue 13).
+            .filter(agreement_id__any=IdList(ids))
             .order_by("agreement_id", *order)
             .values_list("agreement_id", *make._fields),
             make,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Q
 
+from core.lookups import IdList
 from placements.models import Child, Placement
 from tests.placements.factories import ChildFactory, PlacementFactory
 
@@ -35,3 +36,28 @@ def test_any_on_a_foreign_key_and_with_a_plain_list(db):
     assert list(Placement.objects.filter(child_id__any=children)) == [placement]
     assert list(Placement.objects.filter(child__any=children)) == [placement]
     assert list(Placement.objects.filter(child_id__any=[placement.child_id])) == [placement]
+
+
+def test_an_id_list_is_one_array_parameter_on_postgresql_and_gives_the_rows_of_in(db):
+    placements = [PlacementFactory() for _ in range(3)]
+    ids = [placements[0].child_id, placements[2].child_id, placements[2].child_id]
+
+    as_list = Placement.objects.filter(child_id__any=IdList(ids))
+    assert (
+        set(as_list)
+        == set(Placement.objects.filter(child_id__in=ids))
+        == {
+            placements[0],
+            placements[2],
+        }
+    )
+    assert not Placement.objects.filter(child_id__any=IdList([])).exists()
+    assert set(Placement.objects.filter(Q(pk=placements[1].pk) | Q(child_id__any=IdList(ids)))) == (
+        set(placements)
+    )
+    sql, params = as_list.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert '"child_id" = ANY(%s)' in sql
+        assert [ids] == [p for p in params if isinstance(p, list)]
+    else:
+        assert '"child_id" IN (%s, %s, %s)' in sql
