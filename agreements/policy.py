@@ -213,8 +213,19 @@ access.register(
                 CostMeetingParticipant,
                 _participant_children,
                 frozenset({"user", "user_id", "meeting", "meeting_id"}),
+                links=("meeting_id",),
                 m2m=CostMeetingParticipant,
                 m2m_children=_meeting_participant_children,
+            ),
+            # A meeting moved to another placement takes its participants' access along.
+            access.Trigger(
+                CostMeeting,
+                lambda meeting: Placement.objects.filter(pk=meeting.placement_id).values_list(
+                    "child_id", flat=True
+                ),
+                frozenset({"placement", "placement_id"}),
+                links=("placement_id",),
+                only_moves=True,
             ),
         ),
     )

@@ -85,6 +85,7 @@ access.register(
                 HealthExamination,
                 _exam_children,
                 frozenset({"unit", "unit_id", "placement", "placement_id"}),
+                links=("placement_id",),
             ),
         ),
     )

@@ -17,6 +17,7 @@ one child run one after the other). Bulk writes that bypass signals (the nationa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from .models import Child, ChildAccess
 
@@ -39,11 +40,16 @@ CHUNK = 500
 class Trigger:
     """A model whose saved or deleted objects move access: ``children(obj)`` are the ids of
     the children to refresh; a save that names ``update_fields`` none of ``fields`` moves
-    nothing (an empty ``fields``: every save counts)."""
+    nothing (an empty ``fields``: every save counts). ``links``: the columns (attnames) that
+    lead from the object to its child; a save that changes one refreshes the child it left
+    too (asked before the save, one query). ``only_moves``: only such a change counts (the
+    object grants nothing by itself, its dependants do)."""
 
     model: type[models.Model]
     children: Callable[[Any], Iterable[int | None]]
     fields: frozenset[str] = frozenset()
+    links: tuple[str, ...] = ()
+    only_moves: bool = False
     # A ManyToMany ``through`` whose changes count too, and the children such a change
     # concerns: ``m2m_children(instance, reverse, pk_set)`` (``pk_set`` None: every object
     # related to ``instance``), as Django's m2m_changed signal names them.
@@ -198,15 +204,39 @@ def differences() -> tuple[set[Row], set[Row]]:
 # --- signals --------------------------------------------------------------------------------------
 
 _PENDING = "_child_access_children"
+_LEFT = "_child_access_left"
 
 
 def _connect(trigger: Trigger) -> None:
     uid = f"child-access-{trigger.model._meta.label_lower}"
 
-    def saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-        if update_fields is not None and trigger.fields and not (trigger.fields & update_fields):
+    def counts(update_fields: Any) -> bool:
+        return update_fields is None or not trigger.fields or bool(trigger.fields & update_fields)
+
+    def saving(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+        # An existing object pointed elsewhere: the child it leaves loses what it granted.
+        if instance._state.adding or instance.pk is None or not counts(update_fields):
             return
-        refresh(trigger.children(instance))
+        stored = (
+            trigger.model._base_manager.filter(pk=instance.pk).values_list(*trigger.links).first()
+        )
+        if stored is None or all(
+            getattr(instance, link) == value
+            for link, value in zip(trigger.links, stored, strict=True)
+        ):
+            return
+        before = copy.copy(instance)
+        before._state = copy.copy(instance._state)
+        before._state.fields_cache = {}  # the copy's own: the instance keeps its cache
+        for link, value in zip(trigger.links, stored, strict=True):
+            setattr(before, link, value)
+        setattr(instance, _LEFT, list(trigger.children(before)))
+
+    def saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+        left = instance.__dict__.pop(_LEFT, [])
+        if (trigger.only_moves and not left) or not counts(update_fields):
+            return
+        refresh([*left, *trigger.children(instance)])
 
     def deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
         # Asked before the delete, while the objects it names still exist.
@@ -225,6 +255,8 @@ def _connect(trigger: Trigger) -> None:
             before = getattr(instance, _PENDING, [])
             refresh([*before, *trigger.m2m_children(instance, reverse, pk_set)])
 
+    if trigger.links:
+        pre_save.connect(saving, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-move")
     post_save.connect(saved, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-save")
     pre_delete.connect(deleting, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-pre")
     post_delete.connect(deleted, sender=trigger.model, weak=False, dispatch_uid=f"{uid}-del")

@@ -176,6 +176,6 @@ access.register(
         queryset=Placement.objects.all,
         child="child_id",
         unit="placing_unit_id",
-        triggers=(access.Trigger(Placement, lambda p: [p.child_id], _PLACING),),
+        triggers=(access.Trigger(Placement, lambda p: [p.child_id], _PLACING, ("child_id",)),),
     )
 )

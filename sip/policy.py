@@ -145,6 +145,7 @@ access.register(
                 Sip,
                 lambda sip: [sip.child_id],
                 frozenset({"initiating_unit", "initiating_unit_id", "child", "child_id"}),
+                links=("child_id",),
             ),
         ),
     )
@@ -161,11 +162,21 @@ access.register(
                 Invitation,
                 lambda invitation: _child_of_sip(invitation.sip_id),
                 frozenset({"response", "unit", "unit_id", "sip", "sip_id"}),
+                links=("sip_id",),
+            ),
+            # A consent moved to another SIP takes its revocation's end dates along.
+            access.Trigger(
+                Consent,
+                lambda consent: _child_of_sip(consent.sip_id),
+                frozenset({"sip", "sip_id"}),
+                links=("sip_id",),
+                only_moves=True,
             ),
             access.Trigger(
                 ConsentRevocation,
                 _revocation_children,
                 frozenset({"effective_from", "consent", "consent_id"}),
+                links=("consent_id",),
                 m2m=ConsentRevocation.units.through,
                 m2m_children=_revocation_unit_children,
             ),

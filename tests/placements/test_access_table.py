@@ -62,6 +62,7 @@ class World:
         self.region = region
         self.placements, self.invitations, self.revocations = [], [], []
         self.exams, self.participants, self.children = [], [], []
+        self.sips, self.meetings, self.consents = [], [], []
         for _ in range(6):
             child = ChildFactory(home_municipality=municipality, responsible_unit=self.any_social())
             self.children.append(child)
@@ -86,6 +87,7 @@ class World:
     def add_sip(self, child, placements, today) -> None:
         rng = self.rng
         sip = SipFactory(child=child, initiating_unit=rng.choice(self.units))
+        self.sips.append(sip)
         for unit in rng.sample(self.units, rng.randint(0, 3)):
             self.invitations.append(
                 InvitationFactory(
@@ -93,8 +95,10 @@ class World:
                 )
             )
         if rng.random() < 0.6:
+            consent = ConsentFactory(sip=sip)
+            self.consents.append(consent)
             revocation = ConsentRevocation.objects.create(
-                consent=ConsentFactory(sip=sip),
+                consent=consent,
                 revoked_on=today - timedelta(days=3),
                 revoked_by_name="Vårdnadshavare",
                 effective_from=today + timedelta(days=rng.randint(-2, 2)),
@@ -109,6 +113,7 @@ class World:
                 started_at=timezone.now(),
                 created_by=self.users[0],
             )
+            self.meetings.append(meeting)
             for user in rng.sample(self.users, 2):
                 self.participants.append(
                     CostMeetingParticipant.objects.create(
@@ -131,9 +136,47 @@ class World:
             options.append(self.change_exam)
         if self.participants:
             options += [self.leave_meeting, self.remove_from_meeting, self.join_meeting]
+        # Rows pointed at another child (no form does it today; the table must follow).
+        options += [self.repoint_sip_part]
+        if len(self.placements) > 1:
+            options.append(self.repoint_placement_part)
         action = rng.choice(options)
         action()
         return action.__name__
+
+    def repoint_placement_part(self) -> None:
+        rng = self.rng
+        target = rng.choice(self.placements)
+        what = rng.choice(["placement", "exam", "meeting"])
+        if what == "placement":
+            placement = rng.choice(self.placements)
+            placement.child = rng.choice(self.children)
+            placement.save()
+        elif what == "exam" and self.exams:
+            exam = rng.choice(self.exams)
+            if not target.health_examinations.filter(kind=exam.kind).exists():  # one per kind
+                exam.placement = target
+                exam.save()
+        elif self.meetings:
+            meeting = rng.choice(self.meetings)
+            meeting.placement = target
+            meeting.save()
+
+    def repoint_sip_part(self) -> None:
+        rng = self.rng
+        target = rng.choice(self.sips)
+        if rng.random() < 0.5 and self.invitations:
+            invitation = rng.choice(self.invitations)
+            invitation.sip = target
+            invitation.save()
+        elif self.consents:
+            consent = rng.choice(self.consents)
+            consent.sip = target
+            consent.save()
+        else:
+            sip = target
+            sip.child = rng.choice(self.children)
+            sip.save()
 
     def move_child(self) -> None:
         child = self.rng.choice(self.children)
