@@ -86,10 +86,8 @@ def register(source: AccessSource) -> None:
 # --- computing the rows ---------------------------------------------------------------------------
 
 
-def _granted(source: AccessSource, child_ids: list[int] | None) -> models.QuerySet[Any]:
-    qs = source.queryset()
-    if child_ids is not None:
-        qs = qs.filter(**{f"{source.child}__in": child_ids})
+def _granted(source: AccessSource, child_ids: list[int]) -> models.QuerySet[Any]:
+    qs = source.queryset().filter(**{f"{source.child}__in": child_ids})
     # Typed NULLs: PostgreSQL matches a union's columns by type.
     none_id = Cast(Value(None), models.BigIntegerField())
     holder = source.unit or source.user
@@ -109,10 +107,10 @@ def _granted(source: AccessSource, child_ids: list[int] | None) -> models.QueryS
     return rows
 
 
-def granted_rows(child_ids: Iterable[int] | None = None) -> set[Row]:
-    """The rows the records grant (all children, or those of ``child_ids``): one query."""
-    ids = None if child_ids is None else sorted(set(child_ids))
-    if ids is not None and not ids:
+def granted_rows(child_ids: Iterable[int]) -> set[Row]:
+    """The rows the records grant to these children: one query."""
+    ids = sorted(set(child_ids))
+    if not ids:
         return set()
     parts = [_granted(source, ids) for source in SOURCES]
     if not parts:
@@ -128,11 +126,9 @@ def _normal(row: tuple[Any, ...]) -> Row:
     return (child, unit, user, ends_on, source)
 
 
-def stored_rows(child_ids: Iterable[int] | None = None) -> dict[Row, list[int]]:
-    """The table's rows (all, or those of ``child_ids``), each with the ids that hold it."""
-    qs = ChildAccess.objects.all()
-    if child_ids is not None:
-        qs = qs.filter(child_id__in=list(child_ids))
+def stored_rows(child_ids: Iterable[int]) -> dict[Row, list[int]]:
+    """The table's rows of these children, each with the ids that hold it."""
+    qs = ChildAccess.objects.filter(child_id__in=list(child_ids))
     stored: dict[Row, list[int]] = {}
     for pk, *row in qs.values_list("pk", "child_id", "unit_id", "user_id", "ends_on", "source"):
         stored.setdefault(tuple(row), []).append(pk)  # type: ignore[arg-type]
