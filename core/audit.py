@@ -20,12 +20,20 @@ def acting_unit(request: HttpRequest, user: Any = None) -> Any:
     if not hasattr(request, "_acting_unit"):
         from organisations.models import Unit
 
+        from .policy import actor_for
+
         user = user or getattr(request, "user", None)
-        request._acting_unit = (  # type: ignore[attr-defined]
-            Unit.objects.filter(memberships__user=user).order_by("memberships__pk").first()
-            if user is not None and user.is_authenticated
-            else None
-        )
+        unit = None
+        if user is not None and user.is_authenticated:
+            # The grants the request has loaded anyway hold the memberships in that order (no
+            # query of its own on a page, issue 13); a user without them (inactive) is asked.
+            grants = actor_for(user).grants
+            unit = (
+                Unit(pk=grants[0].unit_id)
+                if grants
+                else Unit.objects.filter(memberships__user=user).order_by("memberships__pk").first()
+            )
+        request._acting_unit = unit  # type: ignore[attr-defined]
     return request._acting_unit  # type: ignore[attr-defined]
 
 

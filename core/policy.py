@@ -75,8 +75,14 @@ def actor_for(user: Any) -> Actor:
     if user is None or not user.is_authenticated or not user.is_active:
         actor = Actor(user=user)
     else:
-        rows = Membership.objects.filter(user=user).values_list(
-            "unit_id", "unit__principal_id", "role", "unit__kind", "unit__principal__kind"
+        # In the order the memberships were made: the first is the unit the user acts for in
+        # the audit log (core.audit.acting_unit).
+        rows = (
+            Membership.objects.filter(user=user)
+            .order_by("pk")
+            .values_list(
+                "unit_id", "unit__principal_id", "role", "unit__kind", "unit__principal__kind"
+            )
         )
         actor = Actor(user=user, grants=tuple(Grant(*row) for row in rows))
     user._policy_actor = actor
@@ -158,6 +164,13 @@ def allows(user: Any, action: str, obj: models.Model) -> bool:
     return visible(user, type(obj), action).filter(pk=obj.pk).exists()
 
 
+def fetched_through_policy(obj: models.Model, user: Any, action: str = VIEW) -> bool:
+    """Whether this very object was fetched by ``get_or_404`` for this user and action in this
+    request (a page's object): what the page builds on it may skip asking the scope again
+    (issue 13). Any other object answers False: ask ``visible``."""
+    return getattr(obj, "_policy_fetched", None) == (getattr(user, "pk", None), action)
+
+
 def get_or_404(
     request: HttpRequest,
     model: type[M],
@@ -171,6 +184,8 @@ def get_or_404(
     if queryset is not None:
         qs = queryset(qs)
     obj = qs.filter(**lookup).first()
+    if obj is not None:
+        obj._policy_fetched = (getattr(request.user, "pk", None), action)  # type: ignore[attr-defined]
     if obj is None:
         deny(
             request,

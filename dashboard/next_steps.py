@@ -272,14 +272,26 @@ class Permissions:
 
 
 def permissions_for(
-    user: Any, *, child_ids: set[int], sip_ids: set[int], today: date
+    user: Any,
+    *,
+    child_ids: set[int],
+    sip_ids: set[int],
+    today: date,
+    may_change: dict[int, bool] | None = None,
 ) -> Permissions:
+    """``may_change``: whether the user may change some of these children, where the caller
+    asked the policy already (the child page asks for its buttons): not asked again."""
     actor = actor_for(user)
+    known = may_change or {}
+    if all(pk in known for pk in child_ids):
+        change_child_ids = frozenset(pk for pk in child_ids if known[pk])
+    else:
+        change_child_ids = frozenset(
+            visible_children(user, CHANGE).filter(pk__in=child_ids).values_list("pk", flat=True)
+        )
     return Permissions(
         asked_child_ids=frozenset(child_ids),
-        change_child_ids=frozenset(
-            visible_children(user, CHANGE).filter(pk__in=child_ids).values_list("pk", flat=True)
-        ),
+        change_child_ids=change_child_ids,
         change_sip_ids=frozenset(
             visible(user, Sip, CHANGE).filter(pk__in=sip_ids).values_list("pk", flat=True)
         ),
@@ -655,39 +667,72 @@ def panels_for(
 
 
 def child_next_steps(
-    child: Any, placements: Sequence[Placement], *, user: Any, today: date | None = None
+    child: Any,
+    placements: Sequence[Placement],
+    *,
+    user: Any,
+    today: date | None = None,
+    may_change: bool | None = None,
 ) -> tuple[list[Panel], list[DeadlineView]]:
     """The child page's panels (``panels_for``) and open deadlines (``child_deadlines``),
-    asking who may act once for both (issue 13)."""
+    asking who may act once for both (issue 13). ``may_change``: whether the user may change
+    the child, if the page asked the policy already."""
     today = today or timezone.localdate()
-    panels, perms = _panels_and_permissions(placements, user=user, today=today)
-    return panels, child_deadlines(child, user=user, today=today, perms=perms)
+    child_rows = Q(child_id=child.pk)
+    panels, perms, rows = _panels_and_permissions(
+        placements,
+        user=user,
+        today=today,
+        also=child_rows,
+        may_change=None if may_change is None else {child.pk: may_change},
+    )
+    if perms is None or child.pk not in perms.asked_child_ids:
+        return panels, child_deadlines(child, user=user, today=today)
+    # The child's rows came with the panels' (one query): the same rows as child_deadlines.
+    own = [r for r in rows if r.child_id == child.pk]
+    return panels, deadline_views(own, today=today, perms=perms)
 
 
 def _panels_and_permissions(
-    placements: Sequence[Placement], *, user: Any, today: date
-) -> tuple[list[Panel], Permissions | None]:
+    placements: Sequence[Placement],
+    *,
+    user: Any,
+    today: date,
+    also: Q | None = None,
+    may_change: dict[int, bool] | None = None,
+) -> tuple[list[Panel], Permissions | None, list[Deadline]]:
+    """The panels, who may act, and the open deadline rows the panels read (with those of
+    ``also``, in the same query, in ``_deadline_rows``'s order)."""
     if not placements:
-        return [], None
+        return [], None, []
     found = _gathered_for(placements)
     chosen: dict[int, tuple[rules.CaseFacts, Sip | None, AgreementVersion | None]] = {
         p.pk: case_facts(p, found, today=today) for p in placements
     }
     sip_ids = {s.pk for _f, s, _v in chosen.values() if s is not None}
     perms = permissions_for(
-        user, child_ids={p.child_id for p in placements}, sip_ids=sip_ids, today=today
+        user,
+        child_ids={p.child_id for p in placements},
+        sip_ids=sip_ids,
+        today=today,
+        may_change=may_change,
     )
     ids = [p.pk for p in placements]
-    rows = _deadline_rows(
-        Q(placement_id__in=ids, sip__isnull=True) | Q(sip_id__in=sip_ids), perms=perms
-    )
+    panel_q = Q(placement_id__in=ids, sip__isnull=True) | Q(sip_id__in=sip_ids)
+    rows = _deadline_rows(panel_q if also is None else panel_q | also, perms=perms)
+    placement_ids = set(ids)
+    panel_rows = [
+        r
+        for r in rows
+        if (r.placement_id in placement_ids and r.sip_id is None) or r.sip_id in sip_ids
+    ]
     panels = []
     for placement in placements:
         facts, sip, version = chosen[placement.pk]
         steps = rules.next_steps(facts, today=today, due_soon_days=settings.DEADLINE_DUE_SOON_DAYS)
         own_rows = [
             r
-            for r in rows
+            for r in panel_rows
             if DeadlineKind(r.kind) not in STEP_KINDS
             and (r.placement_id == placement.pk or (sip is not None and r.sip_id == sip.pk))
         ]
@@ -712,7 +757,7 @@ def _panels_and_permissions(
                 can_start=not rules.start_reasons(facts, today=today),
             )
         )
-    return panels, perms
+    return panels, perms, rows
 
 
 def _gathered_for(placements: Sequence[Placement]) -> _Gathered:

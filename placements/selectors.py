@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.policy import visible
+from core.policy import VIEW, fetched_through_policy, visible
 
 from .models import Child, Placement, PlacementForm
 
@@ -219,7 +219,10 @@ def child_timeline(*, child: Child, user: Any) -> list[TimelineEntry]:
     from django.urls import reverse
     from django.utils import timezone
 
-    if not visible(user, Child).filter(pk=child.pk).exists():
+    if (
+        not fetched_through_policy(child, user, VIEW)
+        and not visible(user, Child).filter(pk=child.pk).exists()
+    ):
         return []
     placements = list(child.placements.all())
     entries = [

@@ -2,7 +2,7 @@
 
     {% load next_step_tags %}
     {% next_steps_for_placement placement %}
-    {% next_steps_for_child child %}
+    {% next_steps_for_child child can_change=can_edit %}  {# can_edit: the page's answer #}
     {% possible_moves placement as moves %}  {# the status buttons that can succeed now #}
 
 The panel of a placement is computed once per request and kept on the placement object, so
@@ -51,12 +51,18 @@ def next_steps_for_placement(context: Any, placement: Placement) -> dict[str, An
 
 
 @register.inclusion_tag("dashboard/_next_steps.html", takes_context=True)
-def next_steps_for_child(context: Any, child: Any) -> dict[str, Any]:
+def next_steps_for_child(
+    context: Any, child: Any, can_change: bool | None = None
+) -> dict[str, Any]:
+    """``can_change``: the page's own answer to whether the user may change the child (the
+    policy asked once for the page's buttons and the panel's links)."""
     user = _user(context)
     placements = [p for p in child.placements.all() if p.status != Placement.Status.CANCELLED]
     for placement in placements:
         placement.child = child  # already loaded: no query per placement
-    panels, deadlines = next_steps.child_next_steps(child, placements, user=user)
+    panels, deadlines = next_steps.child_next_steps(
+        child, placements, user=user, may_change=can_change
+    )
     return {
         "scope": "child",
         "panels": [panel for panel in panels if panel.has_open_step],

@@ -38,7 +38,9 @@ from tests.placements.factories import ChildFactory, PlacementFactory
 pytestmark = pytest.mark.django_db
 
 DETAIL_QUERIES = 34
-CHILD_QUERIES = 40
+# The child page: 31 before the timeline took the page's own policy fetch, the next steps the
+# page's answer to "may change", one deadline query and the audit's unit from the grants (27).
+CHILD_QUERIES = 27
 LIST_QUERIES = 12
 
 
@@ -239,6 +241,35 @@ def test_the_child_page_queries_do_not_grow_with_its_placements(
         html = child_page(client, placement.child_id)
     assert html.count('<h3 class="h5 mt-3"><a href=') == 4
     assert len(four.captured_queries) <= len(one.captured_queries) + 2
+
+
+@pytest.mark.parametrize("may_change", [None, True])
+def test_the_child_page_steps_equal_the_panels_and_deadlines_asked_apart(
+    sip, placement, gbg_caseworker, bup_clinician, may_change
+):
+    """The child page reads its panels' and the child's deadlines in one query and may pass
+    its own answer to "may change the child" (issue 13): the same panels and deadlines as
+    ``panels_for`` and ``child_deadlines`` asked apart, for a caseworker and for BUP."""
+    from dashboard import next_steps
+
+    for user, change in ((gbg_caseworker, may_change), (bup_clinician, None)):
+        child = (
+            Placement.objects.select_related("child__home_municipality__region")
+            .get(pk=placement.pk)
+            .child
+        )
+        placements = list(child.placements.exclude(status=Placement.Status.CANCELLED))
+        for p in placements:
+            p.child = child
+        panels, deadlines = next_steps.child_next_steps(
+            child, placements, user=user, may_change=change
+        )
+        apart = next_steps.panels_for(placements, user=user)
+        assert deadlines == next_steps.child_deadlines(child, user=user)
+        assert deadlines, "the case has open deadlines (the fixture's SIP and placement)"
+        assert [(p.steps, p.deadlines, p.exam_steps) for p in panels] == [
+            (p.steps, p.deadlines, p.exam_steps) for p in apart
+        ]
 
 
 # --- the placement list ---------------------------------------------------------------------------
