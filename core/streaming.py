@@ -22,15 +22,23 @@ class _Echo:
         return value
 
 
+_NUMBERS = (int, float, Decimal)
+_FORMULA_START = frozenset("=+-@")
+
+
 def cell(value: Any) -> str:
     """Text as Excel should show it: a leading =, +, - or @ would start a formula, so such a
-    cell gets a leading apostrophe (OWASP's CSV injection advice)."""
-    if isinstance(value, int | float | Decimal):
+    cell gets a leading apostrophe (OWASP's CSV injection advice); a number (a negative amount
+    too) is no formula. Called once per cell of every export: the common case (text that
+    starts otherwise) asks no pattern."""
+    if isinstance(value, _NUMBERS):
         return str(value)
-    text = "" if value is None else str(value)
-    if NUMBER.fullmatch(text):  # a number (a negative amount too) is no formula
-        return text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    if text[:1] in _FORMULA_START and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_response(

@@ -17,7 +17,7 @@ from domain.deadlines import DeadlineKind, add_months
 from organisations.models import Role
 from placements.policy import visible_child_names
 
-from .models import KIND_LABELS, STATUS_LABELS, Deadline
+from .models import KIND_LABELS, STATUS_LABELS, Deadline, DeadlineQuerySet
 
 OPEN_STATUSES = ("open", "due_soon", "overdue")
 
@@ -36,7 +36,7 @@ COMPLIANCE_KINDS = (
 )
 
 
-def deadlines_for(user: Any, *, today: date, managed_only: bool = False) -> QuerySet[Deadline]:
+def deadlines_for(user: Any, *, today: date, managed_only: bool = False) -> DeadlineQuerySet:
     qs = visible(user, Deadline)
     if managed_only:
         from placements.policy import CASE_ROLES
@@ -65,6 +65,11 @@ def my_deadlines(user: Any, *, today: date, limit: int = 20) -> list[Deadline]:
             | Q(responsible__isnull=True, unit_id__in=units)
             | ~Q(unit_id__in=units)  # visible through a partner or invited unit of mine
         )
+        # Implied by not_met, and kept: PostgreSQL estimates the OR above as if the partner
+        # branch were independent of the scope (9,600 rows for 70); this CASE lowers the
+        # estimate so that it reads the units' unmet deadlines instead of walking every unmet
+        # deadline in date order for the first 20 (measured at national scale, issue 13:
+        # 2 ms with it, 56 ms without).
         .filter(status__in=OPEN_STATUSES)
         .select_related("child", "unit", "responsible")
         .order_by("due_on", "pk")
@@ -121,8 +126,8 @@ def child_names(user: Any, children: Iterable[Any]) -> dict[int, str]:
 def managed_overdue_count(user: Any, *, today: date) -> int:
     """The overdue deadlines the units this user manages act on (the start page). One query."""
     return (
-        not_met(deadlines_for(user, today=today, managed_only=True))
-        .filter(status="overdue")
+        deadlines_for(user, today=today, managed_only=True)
+        .in_status("overdue", today=today, due_soon_days=settings.DEADLINE_DUE_SOON_DAYS)
         .count()
     )
 
@@ -173,21 +178,22 @@ class FigureRow:
     figures: Figures
 
 
-def filter_deadlines(qs: QuerySet[Deadline], params: dict[str, Any]) -> QuerySet[Deadline]:
+def filter_deadlines(
+    qs: DeadlineQuerySet, params: dict[str, Any], *, today: date
+) -> QuerySet[Deadline]:
     """The drill-down: the manager's deadlines narrowed by the filter form's cleaned values
     (``unit``, ``responsible`` id or "none", ``kind``, ``status``: a status, "unmet" for every
     deadline not met, "all", or none for overdue and due soon), sorted by ``sort``."""
     status = params.get("status") or ""
+    days = settings.DEADLINE_DUE_SOON_DAYS
     if status == "unmet":
-        qs = not_met(qs).filter(status__in=OPEN_STATUSES)
+        qs = qs.in_status(*OPEN_STATUSES, today=today, due_soon_days=days)
     elif status == "all":
         pass
-    elif status in OPEN_STATUSES:
-        qs = not_met(qs).filter(status=status)
     elif status:
-        qs = qs.filter(status=status)
+        qs = qs.in_status(status, today=today, due_soon_days=days)
     else:
-        qs = not_met(qs).filter(status__in=("overdue", "due_soon"))
+        qs = qs.in_status("overdue", "due_soon", today=today, due_soon_days=days)
     if params.get("unit"):
         qs = qs.filter(unit=params["unit"])
     responsible = params.get("responsible")

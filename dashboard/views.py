@@ -79,7 +79,7 @@ class DeadlineListView(View):
             params: dict[str, Any] = {}
         else:
             params = form.cleaned_data if form.is_bound else {}
-            items = selectors.filter_deadlines(base, params)
+            items = selectors.filter_deadlines(base, params, today=today)
         if request.GET.get("format") == "csv":
             audit_record(
                 action=AuditAction.EXPORT,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.streaming import cell, csv_response
+from core.streaming import NUMBER, cell, csv_response
 
 
 def test_cells_that_would_start_a_formula_get_an_apostrophe():
@@ -27,6 +30,31 @@ def test_cells_that_would_start_a_formula_get_an_apostrophe():
 def test_numbers_are_no_formulas_and_stay_numbers():
     """A negative amount in a CSV stays a number a spreadsheet can add up."""
     assert [cell(v) for v in ("-3", "-1250,50", "12.5", -7)] == ["-3", "-1250,50", "12.5", "-7"]
+
+
+def _reference_cell(value):
+    """The rule as first written (before the fast path for plain text, issue 13)."""
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    text = "" if value is None else str(value)
+    if NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet="=+-@0123456789.,abc ", max_size=8),
+        st.integers(),
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.none(),
+        st.dates(),
+    )
+)
+def test_the_fast_cell_gives_what_the_rule_gives(value):
+    assert cell(value) == _reference_cell(value)
 
 
 def test_csv_response_streams_rows_as_they_come_with_a_bom_and_semicolons():

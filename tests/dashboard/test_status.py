@@ -349,3 +349,32 @@ def test_database_status_equals_the_engine(bulk_deadlines, due_soon_days, today_
             due_on=row.due_on, met_on=row.met_on, today=today, due_soon_days=due_soon_days
         )
         assert computed[row.pk] == expected, (row.met_on, today, due_soon_days)
+
+
+def test_the_status_said_on_the_columns_selects_what_the_computed_status_selects(
+    bulk_deadlines,
+):
+    """``status_q`` (the filters of the dashboard's drill-down, its CSV and the start page's
+    overdue count, issue 13) against ``with_status`` for every set of statuses, with deadlines
+    due on each day around today and the due-soon window, met before, on and after the day."""
+    from itertools import combinations
+
+    statuses = [s.value for s in DeadlineStatus]
+    soon = TODAY + timedelta(days=DUE_SOON_DAYS)
+    days = [TODAY + timedelta(days=d) for d in range(-3, DUE_SOON_DAYS + 4)]
+    for due_on in days:
+        bulk_deadlines(1, due_on=due_on)
+        for met in (-1, 0, 1):
+            bulk_deadlines(1, due_on=due_on, met_on=due_on + timedelta(days=met))
+    assert {soon - timedelta(days=1), soon, soon + timedelta(days=1)} <= set(days)
+    rows = Deadline.objects.with_status(today=TODAY, due_soon_days=DUE_SOON_DAYS)
+    assert {r.status for r in rows} == set(statuses)
+    for size in range(len(statuses) + 1):
+        for chosen in combinations(statuses, size):
+            by_case = {r.pk for r in rows if r.status in chosen}
+            by_columns = set(
+                rows.in_status(*chosen, today=TODAY, due_soon_days=DUE_SOON_DAYS).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert by_columns == by_case, chosen
