@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import AuditAction
 from domain import agreements as rules
+from domain import placements as placement_rules
 from domain.deadlines import agreement_review_due
 from domain.errors import RuleViolation, Violations
 from domain.i18n import gettext_noop as _
@@ -108,6 +109,7 @@ def cost_meeting_create(
     # Independent rules are asked together, so that one submission shows every error at once
     # (issue 12): the time of the meeting and who takes part.
     found = Violations()
+    found.check(placement_rules.check_open_for_work, placement.status)
     if sip_meeting.sip.child_id != placement.child_id:
         found.add("R-MEET-1", _("The SIP meeting must be one of the child's."), field="sip_meeting")
     else:

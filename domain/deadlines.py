@@ -139,9 +139,11 @@ def agreement_review_due(
     *, effective_from: date, rule_set: RuleSet, sip_follow_up_on: date | None = None
 ) -> date:
     """R-COST-5: the next joint review of an agreement version's split: ``agreement_review_months``
-    after the version took effect, or the SIP follow-up date when that comes first."""
+    after the version took effect, or the SIP follow-up date when that comes first. A follow-up
+    before the version takes effect cannot review it (the split was not yet in force): the
+    interval then applies, so a version signed for a later date is never overdue at once."""
     interval_due = add_months(effective_from, rule_set.agreement_review_months)
-    if sip_follow_up_on is None:
+    if sip_follow_up_on is None or sip_follow_up_on < effective_from:
         return interval_due
     return min(interval_due, sip_follow_up_on)
 

@@ -94,6 +94,18 @@ POWER_OF_ATTORNEY_FORMS = frozenset(
 )
 
 
+def check_open_for_work(status: PlacementStatus | str, *, field: str | None = None) -> None:
+    """LIFECYCLE: a cancelled placement never took place, so nothing new is registered for it:
+    no cost-responsibility meeting and no health examination (what was recorded before stays,
+    and can be corrected)."""
+    if PlacementStatus(status) == PlacementStatus.CANCELLED:
+        raise RuleViolation(
+            "LIFECYCLE",
+            _("The placement is cancelled: nothing new can be registered for it."),
+            field=field,
+        )
+
+
 def check_age_at_start(*, birth_date: date, start: date, field: str | None = None) -> None:
     """Target group (002 §1.4; DOMAIN.md "Who is involved"): children and young people 0–20.
     A placement of someone who is 21 or older on its start day is refused; one who turns 21

@@ -373,6 +373,8 @@ def health_exam_save(
     """R-PLAC-4: record an examination step, by a unit fitting its kind (checked in
     domain.placements)."""
     unit = exam.unit
+    if before is None:  # a new examination; one recorded before the cancellation can be corrected
+        rules.check_open_for_work(placement.status)
     rules.check_health_exam(
         initiated_on=exam.initiated_on,
         offered_on=exam.offered_on,

@@ -339,11 +339,14 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
             show_details=child_details_visible(self.request.user, p.child),
             can_edit=can_edit,
             exams=exams,
+            # Offered only where it can succeed: nothing new for a cancelled placement.
             missing_exam_kinds=[
                 (k, label)
                 for k, label in HealthExamination.Kind.choices
                 if k not in {e.kind for e in exams}
-            ],
+            ]
+            if p.status != Placement.Status.CANCELLED
+            else [],
             acute_deadline=acute_deadline,
             needs_power_of_attorney=rules.requires_power_of_attorney(
                 legal_basis=rules.LegalBasis(p.legal_basis),

@@ -88,6 +88,8 @@ def possible_moves(context: Any, placement: Placement) -> list[tuple[str, str]]:
 def cost_meeting_possible(context: Any, placement: Placement) -> bool:
     """R-MEET-1: a cost meeting can be registered once a SIP meeting has been held; the button
     is not offered before (the panel says why)."""
+    if placement.status == Placement.Status.CANCELLED:  # nothing new for it (LIFECYCLE)
+        return False
     panel = placement_panel(context, placement)
     if panel is None:
         return True

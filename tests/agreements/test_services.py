@@ -130,6 +130,28 @@ NO_REGION_MANDATE = (
 )
 
 
+def test_no_cost_meeting_for_a_cancelled_placement(
+    placement, sip_meeting, gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory, audit
+):
+    """LIFECYCLE: a cancelled placement never took place; the page no longer offers the
+    meeting either (found in an exploratory review: the button led to a dead end)."""
+    Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.CANCELLED)
+    placement.refresh_from_db()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement,
+            sip_meeting,
+            gbg_caseworker,
+            staff(gbg_caseworker, bup_clinician, gbg_signatory, bup_signatory),
+            ended_at=at(HELD_ON, 14),
+        )
+
+    assert exc.value.rule == "LIFECYCLE"
+    _nothing_stored(audit)
+
+
 def test_r_meet_3_a_cost_meeting_without_any_mandate_holder_is_refused(
     placement, sip_meeting, gbg_caseworker, bup_clinician, audit
 ):

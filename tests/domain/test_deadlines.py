@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import deadlines as dl
@@ -340,6 +340,30 @@ def test_a_later_sip_follow_up_does_not_postpone_the_agreement_review():
         effective_from=date(2025, 3, 1), rule_set=VG, sip_follow_up_on=date(2026, 3, 2)
     )
     assert due == date(2026, 3, 1)
+
+
+def test_a_sip_follow_up_before_the_version_takes_effect_does_not_make_it_due_at_once():
+    """R-COST-5: a follow-up held before the split is in force cannot review it (found in an
+    exploratory review: a version signed to take effect in January was overdue the day it was
+    signed, its review set to the November follow-up)."""
+    due = agreement_review_due(
+        effective_from=date(2027, 1, 13), rule_set=VG, sip_follow_up_on=date(2026, 11, 9)
+    )
+    assert due == date(2028, 1, 13)
+    on_the_day = agreement_review_due(
+        effective_from=date(2027, 1, 13), rule_set=VG, sip_follow_up_on=date(2027, 1, 13)
+    )
+    assert on_the_day == date(2027, 1, 13)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    effective=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+    follow_up=st.none() | st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)),
+)
+def test_the_review_never_falls_before_the_version_takes_effect(effective, follow_up):
+    due = agreement_review_due(effective_from=effective, rule_set=VG, sip_follow_up_on=follow_up)
+    assert effective <= due <= add_months(effective, VG.agreement_review_months)
 
 
 def test_the_care_contact_is_due_on_the_first_sip_due_date_when_it_is_known():

@@ -272,6 +272,24 @@ def test_the_child_page_steps_equal_the_panels_and_deadlines_asked_apart(
         ]
 
 
+def test_a_cancelled_placement_offers_no_cost_meeting_and_no_examination(
+    client_for, sip_meeting, placement, gbg_caseworker
+):
+    """Nothing is offered that cannot succeed (LIFECYCLE: nothing new for a cancelled
+    placement); before the cancellation both were offered."""
+    client = client_for(gbg_caseworker)
+    meeting_url = reverse("agreements:cost_meeting_create", args=[placement.pk])
+    exam_url = reverse("placements:health_exam_create", args=[placement.pk])
+    before = detail(client, placement.pk)
+    assert meeting_url in before and exam_url in before
+
+    Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.CANCELLED)
+    html = detail(client, placement.pk)
+
+    assert meeting_url not in html
+    assert exam_url not in html
+
+
 # --- the placement list ---------------------------------------------------------------------------
 
 

@@ -587,6 +587,36 @@ def test_health_exam_done_before_it_was_offered_is_refused(gbg_exam, gbg_casewor
     assert audit.new() == []
 
 
+def test_no_new_health_exam_for_a_cancelled_placement_but_a_recorded_one_can_be_corrected(
+    gbg_exam, gbg_caseworker, audit
+):
+    """LIFECYCLE: a cancelled placement never took place (found in an exploratory review: the
+    page offered "Initiate" and it succeeded)."""
+    placement = gbg_exam.placement
+    Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.CANCELLED)
+    placement.refresh_from_db()
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as excinfo:
+        services.health_exam_save(
+            user=gbg_caseworker,
+            placement=placement,
+            exam=HealthExamination(kind=HealthExamination.Kind.ORAL, initiated_on=ON),
+            before=None,
+        )
+    assert excinfo.value.rule == "LIFECYCLE"
+    assert placement.health_examinations.count() == 1
+    assert audit.new() == []
+
+    before = services.snapshot(gbg_exam)
+    gbg_exam.offered_on = gbg_exam.initiated_on + ONE_DAY
+    services.health_exam_save(
+        user=gbg_caseworker, placement=placement, exam=gbg_exam, before=before
+    )
+    gbg_exam.refresh_from_db()
+    assert gbg_exam.offered_on == gbg_exam.initiated_on + ONE_DAY
+
+
 def test_no_audit_row_ever_holds_a_whole_personnummer(goteborg, gbg_social, gbg_caseworker, audit):
     """Issue 3, "Audit": never the whole personnummer in the audit log, whatever was done."""
     child = services.child_create(
