@@ -94,6 +94,41 @@ POWER_OF_ATTORNEY_FORMS = frozenset(
 )
 
 
+def check_child_in_target_group(
+    *, birth_date: date, on: date, field: str | None = None, registering: bool = True
+) -> None:
+    """Target group (002 §1.4): a child is registered when 0–20 years old on the day of
+    registering (a young person who turns 21 later keeps the record: an edit, ``registering``
+    False, asks only the next rule). A birth date ahead of ``on`` is refused always."""
+    if birth_date > on:
+        raise RuleViolation(
+            "TARGET-GROUP", _("The date of birth cannot be in the future."), field=field
+        )
+    if registering and age_on(birth_date, on=on) > MAX_AGE:
+        raise RuleViolation(
+            "TARGET-GROUP",
+            _(
+                "The agreement covers children and young people up to and including 20 years: "
+                "check the date of birth."
+            ),
+            field=field,
+        )
+
+
+def check_moved_in(*, actual_start: date | None, today: date) -> None:
+    """The actual start is the day the child moved in, once it has happened: never ahead of
+    today (a planned day goes in the planned start)."""
+    if actual_start is not None and actual_start > today:
+        raise RuleViolation(
+            "LIFECYCLE",
+            _(
+                "The day the child moved in cannot be in the future: enter the planned start "
+                "instead."
+            ),
+            field="actual_start",
+        )
+
+
 def check_open_for_work(status: PlacementStatus | str, *, field: str | None = None) -> None:
     """LIFECYCLE: a cancelled placement never took place, so nothing new is registered for it:
     no cost-responsibility meeting and no health examination (what was recorded before stays,

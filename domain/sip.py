@@ -29,6 +29,24 @@ class ConsentFact:
         return self.given_on <= on and (self.revoked_from is None or on < self.revoked_from)
 
 
+def check_need_noticed_on(*, need_noticed_on: date, birth_date: date, today: date) -> None:
+    """R-SIP-1: the need for coordination is noticed for a child who exists, and not ahead of
+    today (the first meeting's deadline counts from that day: a date decades back made a
+    deadline overdue by 46,000 days)."""
+    if need_noticed_on > today:
+        raise RuleViolation(
+            "R-SIP-1",
+            _("The need cannot be noticed in the future."),
+            field="need_noticed_on",
+        )
+    if need_noticed_on < birth_date:
+        raise RuleViolation(
+            "R-SIP-1",
+            _("The need cannot be noticed before the child was born."),
+            field="need_noticed_on",
+        )
+
+
 def required_consenters(*, guardian_ids: Iterable[int], is_minor: bool) -> set[int | str]:
     """R-SIP-2: for a minor, each guardian (both, when there are two); for a young person of
     18 or more, the young person. A minor without a registered guardian consents personally."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -94,11 +93,11 @@ class ChildForm(ModelForm):
             )
         if number:
             cleaned["birth_date"] = birth_date_of(number)
-        elif not cleaned.get("birth_date"):
+        elif not cleaned.get("birth_date") and "birth_date" not in self.errors:
+            # (a date outside the plausible range has its own message already)
             self.add_error("birth_date", _("Enter the date of birth."))
-        birth = cleaned.get("birth_date")
-        if isinstance(birth, date) and birth > timezone.localdate():
-            self.add_error("birth_date", _("The date of birth cannot be in the future."))
+        # A birth date ahead of today or of someone over 20 is refused when the child is
+        # registered (domain.placements.check_child_in_target_group).
         return cleaned
 
 

@@ -14,7 +14,7 @@ from core.audit import audit_record, changed_fields
 from core.models import AuditAction
 from domain import placements as rules
 from domain.deadlines import add_months
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, Violations
 from domain.i18n import gettext_noop as _
 from domain.identity import mask_identity_number
 from organisations.models import Principal, Unit
@@ -45,7 +45,13 @@ class DuplicateChild(RuleViolation):  # noqa: N818
 def child_create(
     *, user: Any, unit: Any, child: Child, identity_number: str | None, on: date
 ) -> Child:
-    """Register a child. One child per identity number in the deployment."""
+    """Register a child (0–20 years old on ``on``). One child per identity number in the
+    deployment."""
+    rules.check_child_in_target_group(
+        birth_date=child.birth_date,
+        on=on,
+        field="identity_number_input" if identity_number else "birth_date",
+    )
     child.identity_number = identity_number
     child.responsible_unit = unit
     child.created_by = user
@@ -77,6 +83,12 @@ def child_update(
     *, user: Any, child: Child, before: dict[str, Any], identity_number: str | None
 ) -> Child:
     number_change: list[str | None] = []
+    rules.check_child_in_target_group(
+        birth_date=child.birth_date,
+        on=timezone.localdate(),
+        field="identity_number_input" if identity_number else "birth_date",
+        registering=False,
+    )
     if identity_number is not None:
         if Child.objects.filter(identity_number=identity_number).exclude(pk=child.pk).exists():
             raise DuplicateChild(
@@ -138,16 +150,32 @@ def _check_new_placement(placement: Placement) -> None:
         raise RuleViolation(
             "PLACING", _("The placing unit must belong to the placing principal."), field=None
         )
-    _check_age(placement)
+    _check_dates(placement)
 
 
-def _check_age(placement: Placement) -> None:
-    """The target group 0–20 (domain.placements.check_age_at_start), on the start date."""
-    rules.check_age_at_start(
-        birth_date=placement.child.birth_date,
-        start=placement.actual_start or placement.planned_start,
-        field="actual_start" if placement.actual_start else "planned_start",
+def _check_dates(placement: Placement) -> None:
+    """The target group 0–20 (domain.placements.check_age_at_start) on the planned and on the
+    actual start, and a move-in day that has happened, all asked together so that every date
+    error shows at once (each next to its field)."""
+    found = Violations()
+    birth = placement.child.birth_date
+    found.check(
+        rules.check_age_at_start,
+        birth_date=birth,
+        start=placement.planned_start,
+        field="planned_start",
     )
+    if placement.actual_start is not None:
+        found.check(
+            rules.check_age_at_start,
+            birth_date=birth,
+            start=placement.actual_start,
+            field="actual_start",
+        )
+    found.check(
+        rules.check_moved_in, actual_start=placement.actual_start, today=timezone.localdate()
+    )
+    found.raise_if_any()
 
 
 @transaction.atomic
@@ -183,7 +211,9 @@ def placement_create(
 def placement_update(*, user: Any, placement: Placement, before: dict[str, Any]) -> Placement:
     placement.placing_principal = placement.placing_unit.principal
     if placement.status == Placement.Status.PLANNED:
-        _check_age(placement)  # a new planned start is checked as at registering
+        _check_dates(placement)  # new dates are checked as at registering
+    else:
+        rules.check_moved_in(actual_start=placement.actual_start, today=timezone.localdate())
     rules.check_update(placement.facts(), on=timezone.localdate())
     placement.save()
     audit_record(

@@ -75,12 +75,20 @@ def sip_create(
     """Initiate a SIP for the child, in the name of one of the user's own units."""
     from .policy import initiating_unit_ids
 
+    found = Violations()
     if initiating_unit.pk not in initiating_unit_ids(actor_for(user)):
-        raise RuleViolation(
+        found.add(
             "R-SIP-1",
             _("You can initiate a SIP only in the name of a unit you work in."),
             field="initiating_unit",
         )
+    found.check(
+        rules.check_need_noticed_on,
+        need_noticed_on=need_noticed_on,
+        birth_date=child.birth_date,
+        today=timezone.localdate(),
+    )
+    found.raise_if_any()
     sip = Sip.objects.create(
         child=child,
         initiating_unit=initiating_unit,
