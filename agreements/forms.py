@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formats import format_percent
 from core.forms import (
     FORMSET_LIMITS,
+    TEXT_MAX_LENGTH,
     AmountField,
     DateField,
     DateTimeField,
@@ -182,7 +183,10 @@ class JointReviewForm(forms.Form):
     held_on = DateField(label=_("Review held on"))
     next_review_on = DateField(label=_("Date of the next joint review"))
     note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea({"rows": 2})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
     )
 
 

@@ -145,10 +145,19 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# The most a free-text field takes (about three pages of text, as the API's serializers): a
+# note or a goal that long is a mistake or an attack, and a page showing 100,000 characters is
+# unreadable (found by an exploratory review). Django's own message, in Swedish, says how many.
+TEXT_MAX_LENGTH = 8_000
+
+
 def model_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """The model forms' ``formfield_callback``: model date and datetime fields get the
     application's ``DateField`` and ``DateTimeField``, many-to-many fields its
-    ``ModelMultipleChoiceField`` (``Meta.field_classes`` still wins)."""
+    ``ModelMultipleChoiceField``, text fields at most ``TEXT_MAX_LENGTH`` characters
+    (``Meta.field_classes`` still wins)."""
+    if isinstance(db_field, models.TextField) and db_field.max_length is None:
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
     if isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("form_class", DateTimeField)
     elif isinstance(db_field, models.DateField):

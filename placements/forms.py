@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, DateField, ModelForm
+from core.forms import TEXT_MAX_LENGTH, AmountField, DateField, ModelForm
 from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
 from organisations.models import Principal, Unit
 
@@ -254,7 +254,12 @@ class TransitionForm(forms.Form):
     """Confirmation of a status move; ending needs a date and a reason."""
 
     on = DateField(label=_("Date"))
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
     follow_up_until = DateField(
         label=_("Follow-up after the placement until (optional, at most 2 months)"),
         required=False,
@@ -268,6 +273,7 @@ class TransitionForm(forms.Form):
         help_text=_("A held meeting of the child's SIP, on or before the end date."),
     )
     end_plan_no_meeting_reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("If no SIP meeting was held for it: why not"),
         required=False,
         widget=forms.Textarea({"rows": 2}),
@@ -336,7 +342,10 @@ class PostPlacementFollowUpForm(forms.Form):
 
     follow_up_ended_on = DateField(label=_("Follow-up ended on"))
     follow_up_notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea({"rows": 4})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
     )
 
 
@@ -362,7 +371,7 @@ class HealthExaminationForm(ModelForm):
 
 
 class PlacementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search (name, number or home)"), required=False)
+    q = forms.CharField(max_length=200, label=_("Search (name, number or home)"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + Placement.Status.choices
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import (
     FORMSET_LIMITS,
+    TEXT_MAX_LENGTH,
     DateField,
     DateTimeField,
     IdField,
@@ -29,7 +30,10 @@ def _units() -> Any:
 class SipForm(forms.Form):
     need_noticed_on = DateField(label=_("Need for coordination noticed on"))
     need_description = forms.CharField(
-        label=_("Why coordination is needed"), required=False, widget=forms.Textarea({"rows": 3})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Why coordination is needed"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
     )
     initiating_unit = forms.ModelChoiceField(
         label=_("Initiating unit"), queryset=Unit.objects.none()
@@ -112,7 +116,12 @@ class InvitationResponseForm(forms.Form):
     forward_to = forms.ModelChoiceField(
         label=_("Forward to"), queryset=Unit.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,7 +129,9 @@ class InvitationResponseForm(forms.Form):
 
 
 class MeetingScheduleForm(ModelForm):
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    video_link = forms.URLField(
+        max_length=500, label=_("Video link"), required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = SipMeeting
@@ -148,10 +159,16 @@ class MeetingHeldForm(forms.Form):
         label=_("The child and guardians were offered to take part on"), required=False
     )
     child_views = forms.CharField(
-        label=_("The child's views"), required=False, widget=forms.Textarea({"rows": 2})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("The child's views"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
     )
     needs = forms.CharField(
-        label=_("The child's needs"), required=False, widget=forms.Textarea({"rows": 3})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("The child's needs"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
     )
     overall_responsible_unit = forms.ModelChoiceField(
         label=_("Overall responsibility for the plan"), queryset=Unit.objects.none(), required=False
