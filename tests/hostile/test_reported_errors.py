@@ -42,9 +42,7 @@ def test_a_sip_noticed_on_an_implausible_date_is_refused_in_swedish(w, client_fo
         ("2100-12-31", "Behovet kan inte ha uppmärksammats i framtiden."),
     ],
 )
-def test_the_first_and_last_plausible_days_reach_the_rule_of_the_sip(
-    w, client_for, value, message
-):
+def test_the_first_and_last_plausible_days_reach_the_rule_of_the_sip(w, client_for, value, message):
     """The field takes 1900-01-01 and 2100-12-31; R-SIP-1 then asks whether the need can have
     been noticed then (after the child's birth, not ahead of today): the answer is next to the
     field, never a 500 (an exploratory review found a 1900 SIP overdue by 46,000 days)."""
