@@ -65,12 +65,22 @@ def consent_is_valid(
     return required_consenters(guardian_ids=guardian_ids, is_minor=is_minor) <= valid_givers
 
 
-def check_consent_for_sharing(*, consent_valid: bool, action: Literal["book", "invite"]) -> None:
+def check_consent_for_sharing(
+    *, consent_valid: bool, action: Literal["book", "invite"], meeting_day: bool = False
+) -> None:
     """R-SIP-2: no consent, no SIP. Without a valid consent on the day no SIP meeting is
     booked and no invitation is sent: both share the child's information with other parties.
-    ``action`` is "book" or "invite" (the message says which)."""
+    ``action`` is "book" or "invite" (the message says which); ``meeting_day``: the day asked is
+    the meeting's, not today (the consent may be valid today and end before the meeting: the
+    message then says so, next to the meeting's date)."""
     if consent_valid:
         return
+    if meeting_day:
+        raise RuleViolation(
+            "R-SIP-2",
+            _("The consent does not cover the day of the meeting: choose a day it covers."),
+            field="scheduled_on",
+        )
     message = (
         _("A SIP meeting cannot be booked without valid consent.")
         if action == "book"

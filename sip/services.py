@@ -288,8 +288,14 @@ def invitation_respond(
 def meeting_schedule(*, user: Any, sip: Sip, meeting: SipMeeting) -> SipMeeting:
     """Book a SIP meeting: R-SIP-2, only with a valid consent on the day of booking and on the
     day of the meeting."""
-    for day in {timezone.localdate(), meeting.scheduled_on}:
-        rules.check_consent_for_sharing(consent_valid=sip_consent_valid(sip, on=day), action="book")
+    today = timezone.localdate()
+    rules.check_consent_for_sharing(consent_valid=sip_consent_valid(sip, on=today), action="book")
+    if meeting.scheduled_on != today:
+        rules.check_consent_for_sharing(
+            consent_valid=sip_consent_valid(sip, on=meeting.scheduled_on),
+            action="book",
+            meeting_day=True,
+        )
     meeting.sip = sip
     meeting.created_by = user
     meeting.save()

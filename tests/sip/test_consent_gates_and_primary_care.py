@@ -121,6 +121,13 @@ def test_a_meeting_cannot_be_booked_for_a_day_the_consent_no_longer_covers(
             user=gbg_caseworker, sip=sip, meeting=_meeting(scheduled_on=TODAY + timedelta(days=7))
         )
     assert raised.value.rule == "R-SIP-2"
+    # The consent is valid today: the message is about the meeting's day, next to its field
+    # (an exploratory review found "cannot be booked without valid consent" on the page that
+    # showed a green "valid consent").
+    assert raised.value.field == "scheduled_on"
+    assert raised.value.message == (
+        "The consent does not cover the day of the meeting: choose a day it covers."
+    )
 
 
 # --- R-SIP-2: the pages ----------------------------------------------------------------------------
