@@ -307,6 +307,9 @@ def test_a_cost_per_day_typed_the_swedish_way_is_stored_and_shown_back(
     assert placement.cost_per_day == Decimal("1250.75")
     edit = client.get(reverse("placements:placement_update", args=[placement.pk]))
     assert 'value="1250,75"' in edit.content.decode()
+    # Shown as every amount is (the signing page too): a space between thousands.
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk]))
+    assert "1\xa0250,75\xa0kr" in page.content.decode()
 
 
 def test_a_third_guardian_gives_a_form_error(client_for, gbg_child, gbg_caseworker):
