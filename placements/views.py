@@ -433,12 +433,17 @@ class PlacementTransitionView(ServiceFormMixin, PolicyObjectMixin, FormView):
             target=self.target,
             target_label=Placement.Status(self.target).label,
             blocked=self._blocked() if self.request.method == "GET" else [],
+            move_exists=rules.can_move(self.object.status, self.target),
         )
         return context
 
     def _blocked(self) -> list[str]:
         """Why the start cannot succeed today (R-PLAC-2 and the other start rules, asked of the
         domain as the service will ask it): then the page says so and offers no form."""
+        if not rules.can_move(self.object.status, self.target):
+            # Only by a typed address (the page offers the moves that exist): said at once,
+            # with no form that would fail.
+            return [_("This status change is not allowed for the placement.")]
         if self.target != Placement.Status.ACTIVE:
             return []
         try:

@@ -230,3 +230,21 @@ def test_r_plac_7_an_active_placement_has_no_follow_up_after_it_to_record(active
             user=gbg_caseworker, placement=active, done_on=TODAY, notes="", today=TODAY
         )
     assert excinfo.value.rule == "R-PLAC-7"
+
+
+@pytest.mark.parametrize("target", ["active", "planned"])
+def test_a_typed_address_of_a_move_that_does_not_exist_says_so_without_a_form(
+    client_for, active, gbg_caseworker, target
+):
+    """LIFECYCLE: an active placement cannot become active (or planned) again; the page offered
+    only by a typed address says the change cannot be made, not that the placement "cannot
+    start yet" (found by an exploratory review), and shows no form that would fail."""
+    url = reverse("placements:placement_transition", args=[active.pk, target])
+    response = client_for(gbg_caseworker).get(url)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Statusändringen kan inte göras" in content
+    assert "Den här statusändringen är inte tillåten för placeringen." in content
+    assert "kan inte påbörjas ännu" not in content
+    assert 'name="on"' not in content  # the confirmation form

@@ -59,11 +59,16 @@ def test_placement_form_with_several_errors_shows_them_all_and_keeps_the_input(
 
 def test_status_form_names_the_date_it_asks_for(gbg_placement, gbg_caseworker, client_for):
     client = client_for(gbg_caseworker)
-    start = client.get(
-        reverse("placements:placement_transition", args=[gbg_placement.pk, "ended"])
-    ).content.decode()
     cancel = client.get(
         reverse("placements:placement_transition", args=[gbg_placement.pk, "cancelled"])
+    ).content.decode()
+    # Only a placement that has started can end (a planned one's page says the change cannot
+    # be made, and shows no form).
+    Placement.objects.filter(pk=gbg_placement.pk).update(
+        status=Placement.Status.ACTIVE, actual_start=gbg_placement.planned_start
+    )
+    start = client.get(
+        reverse("placements:placement_transition", args=[gbg_placement.pk, "ended"])
     ).content.decode()
 
     assert "Datum då placeringen avslutades" in start and ">Datum<" not in start
