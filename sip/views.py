@@ -72,8 +72,19 @@ class SipCreateView(PolicyObjectMixin, View):
             },
         )
 
+    def _context(self, form: forms.SipForm) -> dict[str, Any]:
+        # The child's open SIPs this user sees: a second SIP is allowed (another need, another
+        # initiating party), but the page says which are open so that none is made by mistake.
+        open_sips = (
+            visible(self.request.user, Sip)
+            .filter(child=self.object, closed_on__isnull=True)
+            .select_related("initiating_unit")
+            .order_by("-need_noticed_on", "-pk")
+        )
+        return {"form": form, "child": self.object, "open_sips": list(open_sips)}
+
     def get(self, request: HttpRequest, child_pk: int) -> HttpResponse:
-        return render(request, self.template_name, {"form": self._form(), "child": self.object})
+        return render(request, self.template_name, self._context(self._form()))
 
     def post(self, request: HttpRequest, child_pk: int) -> HttpResponse:
         form = self._form(request.POST)
@@ -92,7 +103,7 @@ class SipCreateView(PolicyObjectMixin, View):
         )
         if outcome.ok:
             return redirect("sip:sip_detail", pk=outcome.result.pk)
-        return render(request, self.template_name, {"form": form, "child": self.object})
+        return render(request, self.template_name, self._context(form))
 
 
 class SipDetailView(PolicyObjectMixin, View):

@@ -779,3 +779,17 @@ def test_a_unit_that_cannot_see_the_child_cannot_initiate_a_sip(client_for, chil
     response = client_for(mdl_caseworker).get(reverse("sip:sip_create", args=[child.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_create_page_names_the_childs_open_sips(client_for, sip, child, gbg_caseworker):
+    """A second SIP is allowed (another need), but the page lists the open ones first (an
+    exploratory review found a second SIP one click away with no word of the first)."""
+    client = client_for(gbg_caseworker)
+    url = reverse("sip:sip_create", args=[child.pk])
+
+    content = client.get(url).content.decode()
+    assert "Barnet har redan en öppen SIP:" in content
+    assert reverse("sip:sip_detail", args=[sip.pk]) in content
+
+    Sip.objects.filter(pk=sip.pk).update(closed_on=TODAY)
+    assert "öppen SIP" not in client.get(url).content.decode()
