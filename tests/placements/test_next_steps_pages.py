@@ -290,6 +290,15 @@ def test_a_cancelled_placement_offers_no_cost_meeting_and_no_examination(
     assert exam_url not in html
 
 
+def test_a_placement_not_moved_into_says_so_instead_of_dashes(
+    client_for, placement, gbg_caseworker
+):
+    assert placement.actual_start is None
+    html = detail(client_for(gbg_caseworker), placement.pk)
+    assert "Inte inflyttad ännu" in html
+    assert "– –" not in html
+
+
 # --- the placement list ---------------------------------------------------------------------------
 
 
