@@ -273,7 +273,19 @@ class PlacementCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(child=self.child, previous=self.previous)
+        # The child's placements that are planned or under way (not for a move, which follows
+        # one of them): a second one is possible, but the page names them first so that a
+        # move is not registered as a new placement by mistake.
+        open_placements = (
+            []
+            if self.previous is not None
+            else list(
+                self.child.placements.filter(
+                    status__in=(Placement.Status.PLANNED, Placement.Status.ACTIVE)
+                ).order_by("-planned_start", "-pk")
+            )
+        )
+        context.update(child=self.child, previous=self.previous, open_placements=open_placements)
         return context
 
     success_message = gettext_lazy("The placement has been registered.")

@@ -816,3 +816,24 @@ def test_an_active_placement_cannot_be_edited_into_lvu_without_a_power_of_attorn
     assert accepted.status_code == 302
     placement.refresh_from_db()
     assert placement.legal_basis == Placement.LegalBasis.LVU
+
+
+def test_the_new_placement_page_names_the_childs_open_placements_but_not_for_a_move(
+    client_for, gbg_child, gbg_placement, gbg_caseworker
+):
+    """A second placement can be registered, but the page names the planned or ongoing one
+    first and points to the move (an exploratory review registered a second open placement
+    with no word of the first); a move from that placement shows no such warning."""
+    client = client_for(gbg_caseworker)
+    url = reverse("placements:placement_create", args=[gbg_child.pk])
+    detail_url = reverse("placements:placement_detail", args=[gbg_placement.pk])
+
+    content = client.get(url).content.decode()
+    assert "Barnet har redan en placering som är planerad eller pågår:" in content
+    assert detail_url in content
+
+    as_move = client.get(f"{url}?previous={gbg_placement.pk}").content.decode()
+    assert "planerad eller pågår" not in as_move
+
+    Placement.objects.filter(pk=gbg_placement.pk).update(status=Placement.Status.CANCELLED)
+    assert "planerad eller pågår" not in client.get(url).content.decode()
