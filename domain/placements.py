@@ -129,11 +129,16 @@ def check_moved_in(*, actual_start: date | None, today: date) -> None:
         )
 
 
-def check_open_for_work(status: PlacementStatus | str, *, field: str | None = None) -> None:
+def takes_new_work(status: PlacementStatus | str) -> bool:
     """LIFECYCLE: a cancelled placement never took place, so nothing new is registered for it:
     no cost-responsibility meeting and no health examination (what was recorded before stays,
-    and can be corrected)."""
-    if PlacementStatus(status) == PlacementStatus.CANCELLED:
+    and can be corrected). Pages ask this before they offer either."""
+    return PlacementStatus(status) != PlacementStatus.CANCELLED
+
+
+def check_open_for_work(status: PlacementStatus | str, *, field: str | None = None) -> None:
+    """``takes_new_work`` as a refusal (the services ask it)."""
+    if not takes_new_work(status):
         raise RuleViolation(
             "LIFECYCLE",
             _("The placement is cancelled: nothing new can be registered for it."),

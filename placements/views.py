@@ -351,13 +351,13 @@ class PlacementDetailView(AuditViewMixin, PolicyObjectMixin, DetailView):
             show_details=child_details_visible(self.request.user, p.child),
             can_edit=can_edit,
             exams=exams,
-            # Offered only where it can succeed: nothing new for a cancelled placement.
+            # Offered only where it can succeed (domain.placements.takes_new_work).
             missing_exam_kinds=[
                 (k, label)
                 for k, label in HealthExamination.Kind.choices
                 if k not in {e.kind for e in exams}
             ]
-            if p.status != Placement.Status.CANCELLED
+            if rules.takes_new_work(p.status)
             else [],
             acute_deadline=acute_deadline,
             needs_power_of_attorney=rules.requires_power_of_attorney(

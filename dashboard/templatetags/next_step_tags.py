@@ -16,6 +16,7 @@ from typing import Any
 from django import template
 
 from dashboard import next_steps
+from domain import placements as placement_rules
 from domain.next_steps import StepKind
 from placements.models import Placement
 
@@ -88,7 +89,7 @@ def possible_moves(context: Any, placement: Placement) -> list[tuple[str, str]]:
 def cost_meeting_possible(context: Any, placement: Placement) -> bool:
     """R-MEET-1: a cost meeting can be registered once a SIP meeting has been held; the button
     is not offered before (the panel says why)."""
-    if placement.status == Placement.Status.CANCELLED:  # nothing new for it (LIFECYCLE)
+    if not placement_rules.takes_new_work(placement.status):
         return False
     panel = placement_panel(context, placement)
     if panel is None:
