@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.SiteAdminConfig",  # django.contrib.admin, staff-only (404)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
