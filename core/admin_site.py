@@ -31,7 +31,8 @@ class SiteAdmin(admin.AdminSite):
         def staff_only(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if _signed_in_without_admin_rights(self, request):
                 raise Http404(_("Not found."))
-            return inner(request, *args, **kwargs)
+            response: HttpResponse = inner(request, *args, **kwargs)
+            return response
 
         return staff_only
 

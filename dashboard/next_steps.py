@@ -36,7 +36,7 @@ from domain import signing as signing_rules
 from domain import sip as sip_rules
 from domain.agreements import AgreementStatus
 from domain.deadlines import Deadline as EngineDeadline
-from domain.deadlines import DeadlineKind
+from domain.deadlines import DeadlineKind, sip_first_meeting
 from domain.identity import age_on
 from domain.placements import ExamKind
 from organisations.models import FinancialMandate
@@ -775,3 +775,136 @@ def child_deadlines(
         perms = permissions_for(user, child_ids={child.pk}, sip_ids=set(), today=today)
     rows = _deadline_rows(Q(child_id=child.pk), perms=perms)
     return deadline_views(rows, today=today, perms=perms)
+
+
+# --- the SIP page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SipPanel:
+    """What the SIP page says comes next (``domain.sip.sip_next_step``), its open deadlines,
+    and the placements the SIP is linked to (their own pages carry the way to the agreement)."""
+
+    closed: bool
+    plan_drawn_up: bool = False
+    title: str = ""
+    rule: str = ""
+    state_label: str = ""
+    badge: str = ""
+    icon: str = ""
+    when: str = ""
+    link_url: str = ""
+    link_label: str = ""
+    who: str = ""
+    deadlines: list[DeadlineView] = field(default_factory=list)
+    placements: list[tuple[str, str]] = field(default_factory=list)  # (name, URL)
+
+
+def _sip_step_title(step: sip_rules.SipNextStep) -> str:
+    action = sip_rules.SipAction
+    if step.action == action.RECORD_CONSENT:
+        return _("Record the consent to the SIP")
+    if step.action == action.INVITE:
+        return _("Invite the parties to the SIP meeting")
+    if step.step == "follow_up":
+        if step.action == action.BOOK_MEETING:
+            return _("Book the follow-up meeting")
+        return _("Hold the follow-up meeting")
+    if step.action == action.BOOK_MEETING:
+        if step.step == "prepare":
+            return _("Book the SIP meeting and offer the child and the guardians to take part")
+        return _("Book the SIP meeting")
+    return _("Hold the SIP meeting and draw up the plan")
+
+
+def _sip_step_link(step: sip_rules.SipNextStep, sip: Sip) -> tuple[str, str]:
+    action = sip_rules.SipAction
+    if step.action == action.RECORD_CONSENT:
+        return reverse("sip:consent_create", args=[sip.pk]), _("Record consent")
+    if step.action == action.INVITE:
+        return reverse("sip:invitation_create", args=[sip.pk]), _("Invite")
+    if step.action == action.BOOK_MEETING:
+        return reverse("sip:meeting_create", args=[sip.pk]), _("Schedule a SIP meeting")
+    return reverse("sip:meeting_held", args=[step.meeting_id]), _("Record as held, with the plan")
+
+
+def sip_panel(
+    sip: Sip,
+    *,
+    user: Any,
+    progress: sip_rules.SipProgress,
+    may_change: bool,
+    today: date | None = None,
+) -> SipPanel:
+    """The SIP page's next step. ``sip`` comes with its child (and the child's home
+    municipality), meetings and placements loaded; ``progress``: ``sip.services.sip_progress``;
+    ``may_change``: the page's answer to whether the user may change the SIP. Two queries at
+    most: the SIP's open deadlines, and which linked placements the user sees (only when the
+    SIP has any)."""
+    today = today or timezone.localdate()
+    rows = list(
+        Deadline.objects.filter(sip_id=sip.pk, met_on__isnull=True).order_by("due_on", "pk")
+    )
+    follow_ups = [r.due_on for r in rows if r.kind == DeadlineKind.SIP_FOLLOW_UP]
+    booked = next((m for m in sip.meetings.all() if not m.is_held), None)
+    step = sip_rules.sip_next_step(
+        progress,
+        booked_meeting_id=booked.pk if booked else None,
+        first_meeting_due=sip_first_meeting(
+            noticed_on=sip.need_noticed_on,
+            held_on=None,
+            rule_set=sip.child.home_municipality.rule_set_on(sip.need_noticed_on),
+        ).due_on,
+        follow_up_due=min(follow_ups) if follow_ups else None,
+    )
+    # The step shows the first meeting's and the nearest follow-up's dates: not repeated below.
+    shown = {DeadlineKind.SIP_FIRST_MEETING}
+    nearest = min(follow_ups) if step is not None and follow_ups else None
+    others = [
+        r
+        for r in rows
+        if r.kind not in shown
+        and not (r.kind == DeadlineKind.SIP_FOLLOW_UP and r.due_on == nearest)
+    ]
+    # Every row is the SIP's own (the user sees the SIP): no permission decides a link.
+    no_one = Permissions(frozenset(), frozenset(), frozenset(), frozenset(), False, frozenset())
+    panel = SipPanel(
+        closed=step is None,
+        plan_drawn_up=progress.plan_drawn_up,
+        deadlines=deadline_views(others, today=today, perms=no_one),
+    )
+    linked = [p for p in sip.placements.all() if p.status != Placement.Status.CANCELLED]
+    if linked:
+        seen = set(
+            visible(user, Placement)
+            .filter(pk__in=[p.pk for p in linked])
+            .values_list("pk", flat=True)
+        )
+        show_name = child_details_visible(user, sip.child)
+        for placement in linked:
+            if placement.pk in seen:
+                placement.child = sip.child
+                panel.placements.append(
+                    (
+                        placement_name(placement, show_name=show_name),
+                        reverse("placements:placement_detail", args=[placement.pk]),
+                    )
+                )
+    if step is None:
+        return panel
+    state, days = rules.step_state(
+        due_on=step.due_on,
+        done=False,
+        today=today,
+        due_soon_days=settings.DEADLINE_DUE_SOON_DAYS,
+    )
+    panel.badge, panel.icon = STATE_BADGES[state]
+    panel.state_label = _state_label(state)
+    panel.title = _sip_step_title(step)
+    panel.rule = step.rule
+    panel.when = when_text(state, due_on=step.due_on, done_on=None, days=days)
+    if may_change:
+        panel.link_url, panel.link_label = _sip_step_link(step, sip)
+    else:
+        panel.who = _("The unit that runs the SIP does this.")
+    return panel

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Literal
 
 from .errors import RuleViolation, Violations
@@ -212,3 +213,74 @@ class SipProgress:
             self.closed,
         )
         return list(zip(STEPS, done, strict=True))
+
+
+class SipAction(StrEnum):
+    """What the SIP page offers as its next step; the Django layer maps it to a form."""
+
+    RECORD_CONSENT = "record_consent"
+    INVITE = "invite"
+    BOOK_MEETING = "book_meeting"
+    RECORD_MEETING_HELD = "record_meeting_held"
+
+
+@dataclass(frozen=True)
+class SipNextStep:
+    """The one step a SIP waits for: a step of ``STEPS``, the rule behind it, the action that
+    moves it, the booked meeting that action records as held, and the date it is due by."""
+
+    step: str
+    rule: str
+    action: SipAction
+    meeting_id: int | None = None
+    due_on: date | None = None
+
+
+def sip_next_step(
+    progress: SipProgress,
+    *,
+    booked_meeting_id: int | None,
+    first_meeting_due: date,
+    follow_up_due: date | None,
+) -> SipNextStep | None:
+    """What comes next for a SIP, following the seven steps: None once it is closed.
+
+    - Consent first, and again when it has been revoked (R-SIP-2: no consent, no SIP).
+    - Until the plan is drawn up, due by the first meeting's date (R-SIP-1): invite the parties
+      (R-SIP-4), then book the meeting (the booking records the offer to the individual to take
+      part, R-SIP-3), then record it as held with the written plan (R-SIP-5).
+    - Once the plan is drawn up, due by the follow-up date the plan set (R-SIP-6): book the
+      follow-up meeting, then record it as held. Closing is a closing meeting the parties
+      choose to hold; no step waits for it.
+
+    ``booked_meeting_id``: a meeting booked and not yet held (the first such), or None."""
+    if progress.closed:
+        return None
+    if not progress.plan_drawn_up:
+        due: date | None = first_meeting_due
+        if not progress.consent_valid:
+            return SipNextStep("consent", "R-SIP-2", SipAction.RECORD_CONSENT, due_on=due)
+        if not progress.invited:
+            return SipNextStep("invite", "R-SIP-4", SipAction.INVITE, due_on=due)
+        if booked_meeting_id is None:
+            step = "draw_up" if progress.individual_offered else "prepare"
+            return SipNextStep(step, "R-SIP-3", SipAction.BOOK_MEETING, due_on=due)
+        return SipNextStep(
+            "draw_up",
+            "R-SIP-5",
+            SipAction.RECORD_MEETING_HELD,
+            meeting_id=booked_meeting_id,
+            due_on=due,
+        )
+    due = follow_up_due
+    if not progress.consent_valid:
+        return SipNextStep("consent", "R-SIP-2", SipAction.RECORD_CONSENT, due_on=due)
+    if booked_meeting_id is None:
+        return SipNextStep("follow_up", "R-SIP-6", SipAction.BOOK_MEETING, due_on=due)
+    return SipNextStep(
+        "follow_up",
+        "R-SIP-6",
+        SipAction.RECORD_MEETING_HELD,
+        meeting_id=booked_meeting_id,
+        due_on=due,
+    )

@@ -153,6 +153,7 @@ class SipDetailView(PolicyObjectMixin, View):
             "child": sip.child,
             "show_details": child_details_visible(request.user, sip.child),
             "steps": [(STEP_LABELS[s], done) for s, done in progress.steps()],
+            "progress": progress,
             "consent_valid": progress.consent_valid,
             "first_deadline": first_deadline,
             "first_deadline_status": first_deadline.status(today=today, due_soon_days=7),

@@ -3,6 +3,7 @@
     {% load next_step_tags %}
     {% next_steps_for_placement placement %}
     {% next_steps_for_child child can_change=can_edit %}  {# can_edit: the page's answer #}
+    {% next_steps_for_sip sip progress can_edit %}  {# the SIP page's own answers #}
     {% possible_moves placement as moves %}  {# the status buttons that can succeed now #}
 
 The panel of a placement is computed once per request and kept on the placement object, so
@@ -70,6 +71,14 @@ def next_steps_for_child(
         "deadlines": deadlines,
         "heading_id": f"next-steps-child-{child.pk}",
     }
+
+
+@register.inclusion_tag("dashboard/_sip_next_steps.html", takes_context=True)
+def next_steps_for_sip(context: Any, sip: Any, progress: Any, can_change: bool) -> dict[str, Any]:
+    """The SIP page's next step: ``progress`` and ``can_change`` are the page's own answers
+    (``sip.services.sip_progress`` and whether the user may change the SIP)."""
+    panel = next_steps.sip_panel(sip, user=_user(context), progress=progress, may_change=can_change)
+    return {"sip": sip, "panel": panel}
 
 
 @register.simple_tag(takes_context=True)
