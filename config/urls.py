@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.views import LoginView, StartView
+from organisations.views_account import AccountView
 from organisations.views_totp import AuthenticatorEnrolView
 
 admin.site.site_header = admin.site.site_title = "Placeringar – administration"
 
 account_patterns = [
+    path("", AccountView.as_view(), name="account"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -427,7 +427,7 @@ def _check_menu_with_keyboard(page: Any, role: str, base_url: str, failures: Fai
     start = Page("start", reverse("start"))
     page.set_viewport_size({"width": PHONE, "height": HEIGHTS[PHONE]})
     page.goto(base_url + start.path)
-    links = page.locator("body > header nav a.nav-link")
+    links = page.locator("body > header nav details.site-menu a.nav-link")
     if links.count() == 0:
         failures.add(role, start, f"{PHONE}px", "menu", "no navigation links in the header")
         return

@@ -33,6 +33,11 @@ def test_a_signatory_registers_an_authenticator_app(page, live_server):
     )
     login(page, live_server, user.email, TEST_PASSWORD)
 
+    # From the header's name to the account page, which says the app is not registered yet.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ditt konto:").click()
+    assert page.locator("h1").inner_text() == "Ditt konto"
+    assert "inte registrerad" in page.locator("main").inner_text()
     with page.expect_navigation():
         page.get_by_role("link", name="Autentiseringsapp").click()
     assert page.locator("h1").inner_text() == "Registrera din autentiseringsapp"
