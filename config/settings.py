@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -106,6 +107,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered through TEMPLATES, so that templates/django/forms/ can adjust one:
+# a select's empty option reads "Välj …" instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Persistent connections: DB_CONN_MAX_AGE seconds (production defaults to 600, see
 # settings_production), with a health check before a kept connection is reused.
