@@ -109,8 +109,9 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered through TEMPLATES, so that templates/django/forms/ can adjust one:
-# a select's empty option reads "Välj …" instead of Django's "---------".
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# a select's empty option reads "Välj …" instead of Django's "---------". Selects are written in
+# Python, the same HTML (core.form_renderer: hundreds of options per page).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
 
 # Persistent connections: DB_CONN_MAX_AGE seconds (production defaults to 600, see
 # settings_production), with a health check before a kept connection is reused.
