@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -88,6 +89,9 @@ class PlacementListView(ListView):  # type: ignore[type-arg]
             placement.name = selectors.placement_name(placement, show_name=placement.show_name)
             placement.agreement_label = statuses[placement.agreement_status or "none"]
             placement.next_deadline = _next_deadline(placement, kinds=kinds, today=today)
+            # Read twice per row (the phone's card and the table): said once here (issue 13).
+            placement.url = reverse("placements:placement_detail", args=[placement.pk])
+            placement.status_label = placement.get_status_display()
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
