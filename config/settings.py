@@ -160,6 +160,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Activity is recorded in the session at most once a minute (a page view within the minute
+# writes nothing); the idle limit thus ends between 29 and 30 minutes after the last request.
+SESSION_ACTIVITY_RESOLUTION = timedelta(seconds=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

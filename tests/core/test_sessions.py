@@ -133,3 +133,44 @@ def test_signing_in_gives_a_new_session_id(client, gbg_caseworker, sign_in):
     assert key_after != key_before
     assert not store().exists(key_before)
     assert _is_signed_in(client)
+
+
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    ]
+
+
+def test_a_page_view_within_the_minute_writes_no_session(client, gbg_caseworker, sign_in):
+    """Activity is recorded at most once per SESSION_ACTIVITY_RESOLUTION (a minute): a page
+    view within it leaves the session row alone; the first after it records the activity."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_ACTIVITY_RESOLUTION == timedelta(seconds=60)
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        sign_in(client, gbg_caseworker)
+        traveller.shift(timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as within:
+            assert client.get(reverse("start")).status_code == 200
+        traveller.shift(timedelta(seconds=1))
+        with CaptureQueriesContext(connection) as after:
+            assert client.get(reverse("start")).status_code == 200
+
+    assert _session_writes(within.captured_queries) == []
+    assert len(_session_writes(after.captured_queries)) == 1
+
+
+def test_the_idle_limit_counts_from_the_activity_recorded(client, gbg_caseworker, sign_in):
+    """Views within a minute of the recorded activity do not move it: 30 minutes and a second
+    after it the user is signed out, although the last view was 29½ minutes before (signed
+    out up to a minute early, never late)."""
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        sign_in(client, gbg_caseworker)
+        traveller.shift(timedelta(seconds=30))
+        assert client.get(reverse("start")).status_code == 200  # not recorded
+        traveller.shift(timedelta(minutes=29, seconds=31))
+
+        response = client.get(reverse("start"))
+
+    assert _asks_for_sign_in(response)
