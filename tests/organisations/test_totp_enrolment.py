@@ -280,10 +280,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert not TOTPDevice.objects.exists()
 
 
-def test_the_header_links_here(frozen, signed_in):
-    html = signed_in.get(reverse("start")).content.decode()
+def test_the_account_page_linked_from_the_header_links_here(frozen, signed_in):
+    """The header links to the account page (the user's name), which links here."""
+    start = signed_in.get(reverse("start")).content.decode()
+    account = signed_in.get(reverse("account")).content.decode()
 
-    assert f'href="{URL}"' in html
+    assert f'href="{reverse("account")}"' in start
+    assert f'href="{URL}"' in account
 
 
 def test_the_signing_page_without_a_device_links_here_and_back(rf, signatory):
