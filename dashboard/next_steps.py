@@ -802,6 +802,17 @@ class SipPanel:
 
 def _sip_step_title(step: sip_rules.SipNextStep) -> str:
     action = sip_rules.SipAction
+    if step.action is None:  # the booked meeting's day has not come
+        on = format_date(step.meeting_on)
+        if step.step == "follow_up":
+            return _(
+                "The follow-up meeting is booked for %(date)s: record it as held once it has "
+                "taken place"
+            ) % {"date": on}
+        return _(
+            "The SIP meeting is booked for %(date)s: record it as held, with the plan, once it "
+            "has taken place"
+        ) % {"date": on}
     if step.action == action.RECORD_CONSENT:
         return _("Record the consent to the SIP")
     if step.action == action.INVITE:
@@ -818,6 +829,7 @@ def _sip_step_title(step: sip_rules.SipNextStep) -> str:
 
 
 def _sip_step_link(step: sip_rules.SipNextStep, sip: Sip) -> tuple[str, str]:
+    """The form that takes the step (a step that waits has none: not asked)."""
     action = sip_rules.SipAction
     if step.action == action.RECORD_CONSENT:
         return reverse("sip:consent_create", args=[sip.pk]), _("Record consent")
@@ -850,6 +862,8 @@ def sip_panel(
     step = sip_rules.sip_next_step(
         progress,
         booked_meeting_id=booked.pk if booked else None,
+        booked_meeting_on=booked.scheduled_on if booked else None,
+        today=today,
         first_meeting_due=sip_first_meeting(
             noticed_on=sip.need_noticed_on,
             held_on=None,
@@ -903,6 +917,8 @@ def sip_panel(
     panel.title = _sip_step_title(step)
     panel.rule = step.rule
     panel.when = when_text(state, due_on=step.due_on, done_on=None, days=days)
+    if step.action is None:
+        return panel  # waiting for the meeting's day: nothing to offer
     if may_change:
         panel.link_url, panel.link_label = _sip_step_link(step, sip)
     else:

@@ -90,13 +90,51 @@ def check_consent_for_sharing(
     raise RuleViolation("R-SIP-2", message, field=None)
 
 
+def check_consent_given_on(*, given_on: date, today: date) -> None:
+    """R-SIP-2: a consent is documented once it has been given: not with a day ahead of today
+    (found by an exploratory review: a consent dated next month was stored and the SIP then
+    said "no valid consent" without a word why)."""
+    if given_on > today:
+        raise RuleViolation(
+            "R-SIP-2",
+            _("A consent cannot be recorded before it has been given."),
+            field="given_on",
+        )
+
+
+def check_offer_date(*, individual_offered_on: date | None, meeting_on: date, today: date) -> None:
+    """R-SIP-3: the offer to take part is made before the meeting, and recorded once made
+    (when booking, the offer may still be to come: then it is left empty)."""
+    if individual_offered_on is None:
+        return
+    if individual_offered_on > today:
+        raise RuleViolation(
+            "R-SIP-3",
+            _("The offer to take part cannot be recorded before it has been made."),
+            field="individual_offered_on",
+        )
+    if individual_offered_on > meeting_on:
+        raise RuleViolation(
+            "R-SIP-3",
+            _("The offer to take part must be made before the meeting."),
+            field="individual_offered_on",
+        )
+
+
 def check_meeting_can_be_held(
-    *, consent_valid: bool, individual_offered_on: date | None, held_on: date
+    *, consent_valid: bool, individual_offered_on: date | None, held_on: date, today: date
 ) -> None:
-    """A SIP meeting may be recorded as held only with valid consent (R-SIP-2) and when the
-    individual was offered to take part, recorded on or before the meeting (R-SIP-3). Both
-    are reported together when both fail (issue 12)."""
+    """A SIP meeting may be recorded as held only once it has taken place (a meeting recorded
+    as held ahead of its day would meet R-SIP-1's deadline by accident), with valid consent
+    (R-SIP-2), and when the individual was offered to take part, recorded on or before the
+    meeting (R-SIP-3). All are reported together (issue 12)."""
     found = Violations()
+    if held_on > today:
+        found.add(
+            "R-SIP-1",
+            _("A meeting cannot be recorded as held before it has taken place."),
+            field="started_at",
+        )
     if not consent_valid:
         found.add("R-SIP-2", _("The meeting cannot be recorded as held without valid consent."))
     if individual_offered_on is None:
@@ -227,19 +265,23 @@ class SipAction(StrEnum):
 @dataclass(frozen=True)
 class SipNextStep:
     """The one step a SIP waits for: a step of ``STEPS``, the rule behind it, the action that
-    moves it, the booked meeting that action records as held, and the date it is due by."""
+    moves it (None while the booked meeting's day has not come: nothing can be done but wait),
+    the booked meeting and its day, and the date the step is due by."""
 
     step: str
     rule: str
-    action: SipAction
+    action: SipAction | None
     meeting_id: int | None = None
     due_on: date | None = None
+    meeting_on: date | None = None
 
 
 def sip_next_step(
     progress: SipProgress,
     *,
     booked_meeting_id: int | None,
+    booked_meeting_on: date | None = None,
+    today: date,
     first_meeting_due: date,
     follow_up_due: date | None,
 ) -> SipNextStep | None:
@@ -248,39 +290,36 @@ def sip_next_step(
     - Consent first, and again when it has been revoked (R-SIP-2: no consent, no SIP).
     - Until the plan is drawn up, due by the first meeting's date (R-SIP-1): invite the parties
       (R-SIP-4), then book the meeting (the booking records the offer to the individual to take
-      part, R-SIP-3), then record it as held with the written plan (R-SIP-5).
+      part, R-SIP-3), then record it as held with the written plan (R-SIP-5) — once its day has
+      come: a meeting is not recorded as held ahead of its day (``check_meeting_can_be_held``).
     - Once the plan is drawn up, due by the follow-up date the plan set (R-SIP-6): book the
       follow-up meeting, then record it as held. Closing is a closing meeting the parties
       choose to hold; no step waits for it.
 
-    ``booked_meeting_id``: a meeting booked and not yet held (the first such), or None."""
+    ``booked_meeting_id`` / ``booked_meeting_on``: a meeting booked and not yet held (the first
+    such) and its day, or None."""
     if progress.closed:
         return None
+    due = follow_up_due if progress.plan_drawn_up else first_meeting_due
+    if not progress.consent_valid:
+        return SipNextStep("consent", "R-SIP-2", SipAction.RECORD_CONSENT, due_on=due)
     if not progress.plan_drawn_up:
-        due: date | None = first_meeting_due
-        if not progress.consent_valid:
-            return SipNextStep("consent", "R-SIP-2", SipAction.RECORD_CONSENT, due_on=due)
         if not progress.invited:
             return SipNextStep("invite", "R-SIP-4", SipAction.INVITE, due_on=due)
         if booked_meeting_id is None:
             step = "draw_up" if progress.individual_offered else "prepare"
             return SipNextStep(step, "R-SIP-3", SipAction.BOOK_MEETING, due_on=due)
-        return SipNextStep(
-            "draw_up",
-            "R-SIP-5",
-            SipAction.RECORD_MEETING_HELD,
-            meeting_id=booked_meeting_id,
-            due_on=due,
-        )
-    due = follow_up_due
-    if not progress.consent_valid:
-        return SipNextStep("consent", "R-SIP-2", SipAction.RECORD_CONSENT, due_on=due)
-    if booked_meeting_id is None:
-        return SipNextStep("follow_up", "R-SIP-6", SipAction.BOOK_MEETING, due_on=due)
+        step, rule = "draw_up", "R-SIP-5"
+    else:
+        if booked_meeting_id is None:
+            return SipNextStep("follow_up", "R-SIP-6", SipAction.BOOK_MEETING, due_on=due)
+        step, rule = "follow_up", "R-SIP-6"
+    waits = booked_meeting_on is not None and booked_meeting_on > today
     return SipNextStep(
-        "follow_up",
-        "R-SIP-6",
-        SipAction.RECORD_MEETING_HELD,
+        step,
+        rule,
+        None if waits else SipAction.RECORD_MEETING_HELD,
         meeting_id=booked_meeting_id,
         due_on=due,
+        meeting_on=booked_meeting_on,
     )

@@ -118,7 +118,9 @@ def consent_record(
     scope: str,
     scope_units: list[Unit],
 ) -> Consent:
-    """R-SIP-2: record one person's consent (a guardian of this child, or the young person)."""
+    """R-SIP-2: record one person's consent (a guardian of this child, or the young person),
+    once given (not dated ahead of today)."""
+    rules.check_consent_given_on(given_on=given_on, today=timezone.localdate())
     if given_by_kind == Consent.GivenBy.GUARDIAN:
         if guardian is None or guardian.child_id != sip.child_id or guardian.kind != "guardian":
             raise RuleViolation(
@@ -287,8 +289,14 @@ def invitation_respond(
 @transaction.atomic
 def meeting_schedule(*, user: Any, sip: Sip, meeting: SipMeeting) -> SipMeeting:
     """Book a SIP meeting: R-SIP-2, only with a valid consent on the day of booking and on the
-    day of the meeting."""
+    day of the meeting; R-SIP-3, an offer to take part recorded once made and before the
+    meeting."""
     today = timezone.localdate()
+    rules.check_offer_date(
+        individual_offered_on=meeting.individual_offered_on,
+        meeting_on=meeting.scheduled_on,
+        today=today,
+    )
     rules.check_consent_for_sharing(consent_valid=sip_consent_valid(sip, on=today), action="book")
     if meeting.scheduled_on != today:
         rules.check_consent_for_sharing(
@@ -359,6 +367,7 @@ def meeting_record_held(
         consent_valid=sip_consent_valid(sip, on=held_on),
         individual_offered_on=individual_offered_on,
         held_on=held_on,
+        today=timezone.localdate(),
     )
     found.check(
         rules.check_plan,

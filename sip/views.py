@@ -154,6 +154,7 @@ class SipDetailView(PolicyObjectMixin, View):
             "show_details": child_details_visible(request.user, sip.child),
             "steps": [(STEP_LABELS[s], done) for s, done in progress.steps()],
             "progress": progress,
+            "today": today,  # a meeting is recorded as held from its day on
             "consent_valid": progress.consent_valid,
             "first_deadline": first_deadline,
             "first_deadline_status": first_deadline.status(today=today, due_soon_days=7),

@@ -21,7 +21,9 @@ from domain.sip import (
     InterventionFact,
     SipProgress,
     check_consent_for_sharing,
+    check_consent_given_on,
     check_meeting_can_be_held,
+    check_offer_date,
     check_plan,
     consent_is_valid,
     primary_care_to_propose,
@@ -185,7 +187,7 @@ def test_meeting_cannot_be_held_without_valid_consent():
     """R-SIP-2: no consent, no SIP meeting."""
     with pytest.raises(RuleViolation) as raised:
         check_meeting_can_be_held(
-            consent_valid=False, individual_offered_on=HELD - ONE_DAY, held_on=HELD
+            consent_valid=False, individual_offered_on=HELD - ONE_DAY, held_on=HELD, today=HELD
         )
 
     assert raised.value.rule == "R-SIP-2"
@@ -194,7 +196,9 @@ def test_meeting_cannot_be_held_without_valid_consent():
 def test_meeting_cannot_be_held_without_the_offer_to_take_part_recorded():
     """R-SIP-3: the individual and the guardians are offered to take part."""
     with pytest.raises(RuleViolation) as raised:
-        check_meeting_can_be_held(consent_valid=True, individual_offered_on=None, held_on=HELD)
+        check_meeting_can_be_held(
+            consent_valid=True, individual_offered_on=None, held_on=HELD, today=HELD
+        )
 
     assert raised.value.rule == "R-SIP-3"
     assert raised.value.field == "individual_offered_on"
@@ -203,14 +207,16 @@ def test_meeting_cannot_be_held_without_the_offer_to_take_part_recorded():
 @pytest.mark.parametrize("offered_on", [HELD - ONE_DAY, HELD])
 def test_meeting_can_be_held_when_the_offer_was_made_on_or_before_the_meeting_day(offered_on):
     """R-SIP-3, one day either side: the offer on the day of the meeting is in time."""
-    check_meeting_can_be_held(consent_valid=True, individual_offered_on=offered_on, held_on=HELD)
+    check_meeting_can_be_held(
+        consent_valid=True, individual_offered_on=offered_on, held_on=HELD, today=HELD
+    )
 
 
 def test_meeting_cannot_be_held_when_the_offer_is_after_the_meeting():
     """R-SIP-3: the offer must come before the meeting."""
     with pytest.raises(RuleViolation) as raised:
         check_meeting_can_be_held(
-            consent_valid=True, individual_offered_on=HELD + ONE_DAY, held_on=HELD
+            consent_valid=True, individual_offered_on=HELD + ONE_DAY, held_on=HELD, today=HELD
         )
 
     assert raised.value.rule == "R-SIP-3"
@@ -219,9 +225,54 @@ def test_meeting_cannot_be_held_when_the_offer_is_after_the_meeting():
 
 def test_missing_consent_is_reported_before_the_missing_offer():
     with pytest.raises(RuleViolation) as raised:
-        check_meeting_can_be_held(consent_valid=False, individual_offered_on=None, held_on=HELD)
+        check_meeting_can_be_held(
+            consent_valid=False, individual_offered_on=None, held_on=HELD, today=HELD
+        )
 
     assert raised.value.rule == "R-SIP-2"
+
+
+def test_a_meeting_cannot_be_held_ahead_of_its_day():
+    """R-SIP-1: recorded as held tomorrow would meet the first meeting's deadline by accident;
+    today is in time (one day either side)."""
+    check_meeting_can_be_held(
+        consent_valid=True, individual_offered_on=HELD, held_on=HELD, today=HELD
+    )
+    with pytest.raises(RuleViolation) as raised:
+        check_meeting_can_be_held(
+            consent_valid=True, individual_offered_on=HELD, held_on=HELD + ONE_DAY, today=HELD
+        )
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-1", "started_at")
+
+
+def test_a_consent_cannot_be_dated_after_today():
+    """R-SIP-2: documented once given; today is in time, tomorrow is refused."""
+    check_consent_given_on(given_on=HELD, today=HELD)
+    with pytest.raises(RuleViolation) as raised:
+        check_consent_given_on(given_on=HELD + ONE_DAY, today=HELD)
+
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-2", "given_on")
+
+
+@pytest.mark.parametrize(
+    ("offered_on", "meeting_on", "refused"),
+    [
+        (None, HELD + 10 * ONE_DAY, False),  # the offer is still to come
+        (HELD, HELD, False),
+        (HELD - ONE_DAY, HELD + 10 * ONE_DAY, False),
+        (HELD + ONE_DAY, HELD + 10 * ONE_DAY, True),  # recorded ahead of today
+        (HELD - ONE_DAY, HELD - 2 * ONE_DAY, True),  # after the meeting
+    ],
+)
+def test_the_offer_date_when_booking(offered_on, meeting_on, refused):
+    """R-SIP-3: the booking form refuses what the held form would refuse later."""
+    if not refused:
+        check_offer_date(individual_offered_on=offered_on, meeting_on=meeting_on, today=HELD)
+        return
+    with pytest.raises(RuleViolation) as raised:
+        check_offer_date(individual_offered_on=offered_on, meeting_on=meeting_on, today=HELD)
+    assert (raised.value.rule, raised.value.field) == ("R-SIP-3", "individual_offered_on")
 
 
 # --- check_plan: R-SIP-5 and R-SIP-6 --------------------------------------------------------------

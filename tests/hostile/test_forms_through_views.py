@@ -646,8 +646,9 @@ def _valid_placement(w: Any) -> dict[str, Any]:
 
 def _valid_meeting_held(w: Any) -> dict[str, Any]:
     return {
-        "started_at": "2026-06-14T09:00",
-        "ended_at": "2026-06-14T10:00",
+        # Held today (a meeting cannot be recorded as held ahead of its day, R-SIP-1).
+        "started_at": "2026-05-15T09:00",
+        "ended_at": "2026-05-15T10:00",
         "individual_offered_on": "2026-05-15",
         "needs": "Stöd i skolan.",
         "overall_responsible_unit": w.gbg_social.pk,

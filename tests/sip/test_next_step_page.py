@@ -15,6 +15,7 @@ from agreements.models import Agreement
 from domain.sip import SipAction
 from placements.models import Placement
 from sip import services
+from sip.models import Consent, SipMeeting
 from tests.sip.factories import NOTICED, TODAY, SipMeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,11 +79,20 @@ def test_after_the_plan_the_follow_up_is_due_on_the_date_the_plan_set(
     assert kwargs["next_follow_up_on"].isoformat() in panel.when
     assert panel.deadlines == []
 
+    # A follow-up booked ahead: nothing to do but wait for its day (no button, its date said);
+    # the meeting list offers no "record as held" for it either.
     follow_up = SipMeetingFactory(
         sip=sip, kind="follow_up", scheduled_on=TODAY + timedelta(days=30)
     )
-    panel, _html = _panel(client_for(gbg_caseworker), sip)
+    panel, html = _panel(client_for(gbg_caseworker), sip)
+    assert panel.link_url == "" and panel.who == ""
+    assert (TODAY + timedelta(days=30)).isoformat() in panel.title
+    assert reverse("sip:meeting_held", args=[follow_up.pk]) not in html
+
+    SipMeeting.objects.filter(pk=follow_up.pk).update(scheduled_on=TODAY)
+    panel, html = _panel(client_for(gbg_caseworker), sip)
     assert panel.link_url == reverse("sip:meeting_held", args=[follow_up.pk])
+    assert reverse("sip:meeting_held", args=[follow_up.pk]) in html
 
 
 def test_an_invited_party_sees_the_step_and_who_takes_it_without_a_link(
@@ -153,3 +163,71 @@ def test_the_agreement_page_carries_the_placements_next_steps(
     assert response.status_code == 200
     assert response.context["panels"][0].placement == placement
     assert f'id="next-steps-{placement.pk}"' in response.content.decode()
+
+
+# --- dates that cannot be right (found by an exploratory review) --------------------------------
+
+
+def _errors(response) -> dict[str, list[str]]:
+    form = response.context["form"]
+    return {name: list(errors) for name, errors in form.errors.items()}
+
+
+def test_a_consent_dated_ahead_of_today_is_refused_next_to_its_date(
+    sip, mother, gbg_caseworker, client_for
+):
+    """R-SIP-2: it counted as missing until its day, and the page never said why."""
+    client = client_for(gbg_caseworker)
+    response = client.post(
+        reverse("sip:consent_create", args=[sip.pk]),
+        {
+            "given_by_kind": Consent.GivenBy.GUARDIAN,
+            "guardian": mother.pk,
+            "form": Consent.Form.WRITTEN,
+            "given_on": (TODAY + timedelta(days=1)).isoformat(),
+            "scope": "Skola och BUP.",
+        },
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+
+    assert response.status_code == 200
+    assert "lämnats" in " ".join(_errors(response)["given_on"])
+    assert response.context["form"]["scope"].value() == "Skola och BUP."  # kept
+    assert not Consent.objects.filter(sip=sip).exists()
+
+
+def test_a_booking_with_an_offer_after_the_meeting_or_ahead_of_today_is_refused(
+    sip, consents, gbg_caseworker, client_for
+):
+    """R-SIP-3: the held form would refuse it later; the booking refuses it now."""
+    client = client_for(gbg_caseworker)
+    url = reverse("sip:meeting_create", args=[sip.pk])
+    base = {
+        "kind": "initial",
+        "scheduled_on": (TODAY + timedelta(days=10)).isoformat(),
+        "place": "Socialkontoret",
+    }
+    for offered in (TODAY + timedelta(days=1), TODAY + timedelta(days=20)):
+        response = client.post(url, base | {"individual_offered_on": offered.isoformat()})
+        assert response.status_code == 200
+        assert "individual_offered_on" in _errors(response)
+    assert not SipMeeting.objects.filter(sip=sip).exists()
+
+    response = client.post(url, base | {"individual_offered_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    assert SipMeeting.objects.filter(sip=sip).count() == 1
+
+
+def test_a_meeting_cannot_be_recorded_as_held_ahead_of_its_day(sip, consents, meeting, held_kwargs):
+    """R-SIP-1: held tomorrow would meet the first meeting's deadline by accident."""
+    from domain.errors import RuleViolation, violations_of
+
+    kwargs = held_kwargs(meeting)
+    tomorrow = kwargs["started_at"] + timedelta(days=1)
+    with pytest.raises(RuleViolation) as refused:
+        services.meeting_record_held(
+            **kwargs | {"started_at": tomorrow, "ended_at": tomorrow + timedelta(hours=1)}
+        )
+
+    assert ("R-SIP-1", "started_at") in [(v.rule, v.field) for v in violations_of(refused.value)]
+    assert not SipMeeting.objects.get(pk=meeting.pk).is_held

@@ -641,7 +641,7 @@ def test_interventions_by_others_than_a_unit_keep_their_name_and_no_unit(
 
 
 def test_a_second_held_meeting_creates_version_2_and_version_1_stays_unchanged(
-    sip, consents, meeting, held_kwargs, primary_care
+    sip, consents, meeting, held_kwargs, primary_care, time_machine
 ):
     """R-SIP-5 / R-SIP-6: each held meeting produces a version; earlier versions stay readable."""
     first = services.meeting_record_held(**held_kwargs(meeting))
@@ -650,6 +650,7 @@ def test_a_second_held_meeting_creates_version_2_and_version_1_stays_unchanged(
     follow_up = SipMeetingFactory(
         sip=sip, kind=SipMeeting.Kind.FOLLOW_UP, scheduled_on=date(2026, 8, 13)
     )
+    time_machine.move_to(at(date(2026, 8, 13), 12), tick=False)  # recorded after it was held
 
     second = services.meeting_record_held(
         **held_kwargs(
