@@ -44,6 +44,7 @@ from placements.models import HealthExamination, Placement, RelatedPerson
 from placements.policy import child_details_visible, initiating_unit_ids, visible_children
 from placements.selectors import placement_name
 from sip.models import Consent, Sip, SipMeeting
+from sip.services import consent_missing_from
 
 from .models import KIND_LABELS, Deadline
 
@@ -796,6 +797,7 @@ class SipPanel:
     link_url: str = ""
     link_label: str = ""
     who: str = ""
+    reasons: list[str] = field(default_factory=list)  # what the step still lacks
     deadlines: list[DeadlineView] = field(default_factory=list)
     placements: list[tuple[str, str]] = field(default_factory=list)  # (name, URL)
 
@@ -888,13 +890,13 @@ def sip_panel(
         deadlines=deadline_views(others, today=today, perms=no_one),
     )
     linked = [p for p in sip.placements.all() if p.status != Placement.Status.CANCELLED]
+    show_name = child_details_visible(user, sip.child)
     if linked:
         seen = set(
             visible(user, Placement)
             .filter(pk__in=[p.pk for p in linked])
             .values_list("pk", flat=True)
         )
-        show_name = child_details_visible(user, sip.child)
         for placement in linked:
             if placement.pk in seen:
                 placement.child = sip.child
@@ -917,6 +919,18 @@ def sip_panel(
     panel.title = _sip_step_title(step)
     panel.rule = step.rule
     panel.when = when_text(state, due_on=step.due_on, done_on=None, days=days)
+    if step.action == sip_rules.SipAction.RECORD_CONSENT:
+        # R-SIP-2: who has yet to consent (a name only for those who see the family's).
+        who = [
+            (person.name if show_name else _("a guardian"))
+            if person is not None
+            else _("the young person")
+            for person in consent_missing_from(sip, on=today)
+        ]
+        if who:
+            panel.reasons.append(
+                _("Consent still missing from: %(who)s.") % {"who": ", ".join(who)}
+            )
     if step.action is None:
         return panel  # waiting for the meeting's day: nothing to offer
     if may_change:

@@ -57,13 +57,21 @@ def required_consenters(*, guardian_ids: Iterable[int], is_minor: bool) -> set[i
     return {YOUNG_PERSON}
 
 
+def missing_consenters(
+    consents: Iterable[ConsentFact], *, guardian_ids: Iterable[int], is_minor: bool, on: date
+) -> set[int | str]:
+    """R-SIP-2: the required persons (guardian ids, or YOUNG_PERSON) without an unrevoked
+    consent on the day; empty when the consent is valid."""
+    valid_givers = {c.given_by for c in consents if c.valid_on(on)}
+    return required_consenters(guardian_ids=guardian_ids, is_minor=is_minor) - valid_givers
+
+
 def consent_is_valid(
     consents: Iterable[ConsentFact], *, guardian_ids: Iterable[int], is_minor: bool, on: date
 ) -> bool:
     """R-SIP-2: no consent, no SIP. Valid when every required person has an unrevoked consent
     on the day."""
-    valid_givers = {c.given_by for c in consents if c.valid_on(on)}
-    return required_consenters(guardian_ids=guardian_ids, is_minor=is_minor) <= valid_givers
+    return not missing_consenters(consents, guardian_ids=guardian_ids, is_minor=is_minor, on=on)
 
 
 def check_consent_for_sharing(
@@ -167,6 +175,29 @@ def primary_care_to_propose(
         return []
     own = sorted(set(childs_primary_care))
     return own or sorted(set(region_primary_care))
+
+
+def primary_care_to_tick(
+    *,
+    has_region_care_contact: bool,
+    childs_primary_care: Iterable[int],
+    invited: Iterable[int],
+) -> list[int]:
+    """R-SIP-4: the vårdcentral the invitation form ticks in advance: the child's own, when it
+    is known and not yet invited. Without one on record the region's are proposed (listed) but
+    none is ticked: the caseworker picks the family's (ticking them all invited every
+    vårdcentral of the region with one click; found by an exploratory review)."""
+    if has_region_care_contact:
+        return []
+    return sorted(set(childs_primary_care) - set(invited))
+
+
+def primary_care_still_to_invite(
+    *, has_region_care_contact: bool, primary_care_invited: bool
+) -> bool:
+    """R-SIP-4: the SIP page asks to invite primary care while the family has no ongoing care
+    contact in the region and no vårdcentral is invited (an invitation not declined)."""
+    return not has_region_care_contact and not primary_care_invited
 
 
 @dataclass(frozen=True)

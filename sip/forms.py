@@ -14,6 +14,7 @@ from core.forms import (
     IdField,
     ModelForm,
     ModelMultipleChoiceField,
+    mark_required_by_rule,
 )
 from organisations.models import Principal, Unit
 from placements.models import Placement
@@ -68,7 +69,12 @@ class ConsentForm(ModelForm):
     def __init__(self, *args: Any, guardians: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians
-        self.fields["scope_units"].queryset = units
+        if units.exists():
+            self.fields["scope_units"].queryset = units
+        else:
+            # No party invited yet: nothing to choose (an empty consent covers every party
+            # invited later); the section is left out rather than shown empty.
+            del self.fields["scope_units"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -98,9 +104,10 @@ class InvitationForm(forms.Form):
     )
     invited_on = DateField(label=_("Invited on"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sip: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = _units()
+        # The unit that runs the SIP does not invite itself.
+        self.fields["units"].queryset = _units().exclude(pk=sip.initiating_unit_id)
 
 
 class InvitationResponseForm(forms.Form):
@@ -185,6 +192,10 @@ class MeetingHeldForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # R-SIP-3, R-SIP-5, R-SIP-6 (domain.sip.check_meeting_can_be_held, check_plan).
+        mark_required_by_rule(
+            self, "individual_offered_on", "needs", "overall_responsible_unit", "next_follow_up_on"
+        )
         self.fields["overall_responsible_unit"].queryset = _units()
         self.fields["care_contact_unit"].queryset = _units().filter(
             principal__kind=Principal.Kind.REGION

@@ -62,6 +62,24 @@ def sip_consent_valid(sip: Sip, *, on: date) -> bool:
     )
 
 
+def consent_missing_from(sip: Sip, *, on: date) -> list[RelatedPerson | None]:
+    """R-SIP-2: who has yet to consent for the SIP to go on (domain.sip.missing_consenters):
+    the child's guardians in question, and None for the young person."""
+    child = sip.child
+    if on < child.birth_date:
+        return []
+    guardians = {
+        p.pk: p for p in child.related_persons.all() if p.kind == RelatedPerson.Kind.GUARDIAN
+    }
+    missing = rules.missing_consenters(
+        consent_facts(sip),
+        guardian_ids=guardians,
+        is_minor=age_on(child.birth_date, on=on) < rules.ADULT_AGE,
+        on=on,
+    )
+    return [guardians[m] if isinstance(m, int) else None for m in sorted(missing, key=str)]
+
+
 @transaction.atomic
 def sip_create(
     *,
@@ -486,16 +504,49 @@ def family_has_region_care_contact(sip: Sip) -> bool:
     )
 
 
+def _own_primary_care_ids(sip: Sip) -> Any:
+    """The child's own vårdcentral: known from the health examinations of its placements."""
+    return HealthExamination.objects.filter(
+        placement__child=sip.child,
+        unit__kind=Unit.Kind.PRIMARY_CARE,
+        unit__principal__kind=Principal.Kind.REGION,
+    ).values_list("unit_id", flat=True)
+
+
+def primary_care_to_tick(sip: Sip) -> list[int]:
+    """R-SIP-4: the vårdcentral ids the invitation form ticks in advance (domain.sip decides)."""
+    invited = sip.invitations.filter(
+        response__in=[Invitation.Response.PENDING, Invitation.Response.ACCEPTED],
+        unit__isnull=False,
+    ).values_list("unit_id", flat=True)
+    return rules.primary_care_to_tick(
+        has_region_care_contact=family_has_region_care_contact(sip),
+        childs_primary_care=_own_primary_care_ids(sip),
+        invited=invited,
+    )
+
+
+def primary_care_still_to_invite(sip: Sip) -> bool:
+    """R-SIP-4: whether the SIP page asks to invite primary care (domain.sip decides); reads
+    the SIP's prefetched invitations with their units where the page loaded them."""
+    invited = any(
+        inv.unit_id is not None
+        and inv.unit.kind == Unit.Kind.PRIMARY_CARE
+        and inv.response in (Invitation.Response.PENDING, Invitation.Response.ACCEPTED)
+        for inv in sip.invitations.all()
+    )
+    return rules.primary_care_still_to_invite(
+        has_region_care_contact=family_has_region_care_contact(sip),
+        primary_care_invited=invited,
+    )
+
+
 def proposed_primary_care_units(sip: Sip) -> list[Unit]:
     """R-SIP-4: the vårdcentral units to propose among the invited (domain.sip decides): the
     child's own vårdcentral, known from the health examinations of the child's placements, or
     else every vårdcentral of the region the child's home municipality lies in."""
     child = sip.child
-    own = HealthExamination.objects.filter(
-        placement__child=child,
-        unit__kind=Unit.Kind.PRIMARY_CARE,
-        unit__principal__kind=Principal.Kind.REGION,
-    ).values_list("unit_id", flat=True)
+    own = _own_primary_care_ids(sip)
     region_units = Unit.objects.filter(
         kind=Unit.Kind.PRIMARY_CARE, principal__kind=Principal.Kind.REGION
     )

@@ -167,7 +167,7 @@ class SipDetailView(PolicyObjectMixin, View):
                 for inv in sip.invitations.all()
                 if inv.unit_id in my_units and inv.response == Invitation.Response.PENDING
             ],
-            "propose_primary_care": not services.family_has_region_care_contact(sip),
+            "propose_primary_care": services.primary_care_still_to_invite(sip),
         }
         audit_record(action=AuditAction.VIEW, request=request, obj=sip)
         return render(request, "sip/sip_detail.html", context)
@@ -202,7 +202,7 @@ class ConsentCreateView(PolicyObjectMixin, View):
                 form=form.cleaned_data["form"],
                 given_on=form.cleaned_data["given_on"],
                 scope=form.cleaned_data["scope"],
-                scope_units=list(form.cleaned_data["scope_units"]),
+                scope_units=list(form.cleaned_data.get("scope_units", [])),
             ),
             success_message=_("The consent has been recorded."),
         )
@@ -256,27 +256,22 @@ class InvitationCreateView(PolicyObjectMixin, View):
             "primary_care_units": (
                 services.proposed_primary_care_units(self.object) if proposed is None else proposed
             ),
+            "primary_care_ticked": bool(form.initial.get("units")),
         }
 
     def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         # R-SIP-4: without an ongoing care contact in the region, the child's vårdcentral is
         # proposed: shown and ticked in advance (unless already invited).
         proposed = services.proposed_primary_care_units(self.object)
-        invited = set(
-            self.object.invitations.filter(response__in=["pending", "accepted"]).values_list(
-                "unit_id", flat=True
-            )
-        )
+        ticked = services.primary_care_to_tick(self.object)
         form = forms.InvitationForm(
-            initial={
-                "invited_on": timezone.localdate(),
-                "units": [u.pk for u in proposed if u.pk not in invited],
-            }
+            initial={"invited_on": timezone.localdate(), "units": ticked},
+            sip=self.object,
         )
         return render(request, "sip/invitation_form.html", self._context(form, proposed))
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
-        form = forms.InvitationForm(request.POST)
+        form = forms.InvitationForm(request.POST, sip=self.object)
         outcome = submit(
             request,
             form,
@@ -396,7 +391,8 @@ def _participant_initial(meeting: SipMeeting) -> list[dict[str, Any]]:
                     if inv.unit_id
                     else MeetingParticipant.Kind.OTHER,
                     "name": inv.unit.name if inv.unit_id else inv.external_name,
-                    "attended": True,
+                    # Those who accepted are ticked; a party that never answered is not.
+                    "attended": inv.response == Invitation.Response.ACCEPTED,
                     "unit_id": inv.unit_id,
                 }
             )

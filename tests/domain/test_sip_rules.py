@@ -452,3 +452,51 @@ def test_with_a_care_contact_in_the_region_nothing_is_proposed():
         has_region_care_contact=True, childs_primary_care=[7], region_primary_care=[7, 8]
     )
     assert proposed == []
+
+
+def test_only_the_childs_own_vardcentral_not_yet_invited_is_ticked():
+    """R-SIP-4: the own vårdcentral is ticked; with none on record nothing is; an invited one
+    is not ticked again; a family with a care contact in the region gets nothing ticked."""
+    from domain.sip import primary_care_to_tick
+
+    assert primary_care_to_tick(
+        has_region_care_contact=False, childs_primary_care=[7, 7], invited=[]
+    ) == [7]
+    assert (
+        primary_care_to_tick(has_region_care_contact=False, childs_primary_care=[], invited=[])
+        == []
+    )
+    assert primary_care_to_tick(
+        has_region_care_contact=False, childs_primary_care=[7, 8], invited=[7]
+    ) == [8]
+    assert (
+        primary_care_to_tick(has_region_care_contact=True, childs_primary_care=[7], invited=[])
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("contact", "invited", "asks"),
+    [(False, False, True), (False, True, False), (True, False, False)],
+)
+def test_the_sip_page_asks_for_primary_care_until_one_is_invited(contact, invited, asks):
+    from domain.sip import primary_care_still_to_invite
+
+    assert (
+        primary_care_still_to_invite(has_region_care_contact=contact, primary_care_invited=invited)
+        is asks
+    )
+
+
+def test_missing_consenters_names_who_has_yet_to_consent():
+    """R-SIP-2: a minor's guardians each, a revoked consent counts as missing, an adult's own."""
+    from domain.sip import YOUNG_PERSON, missing_consenters
+
+    day = date(2026, 5, 15)
+    mother_only = [ConsentFact(given_by=1, given_on=day)]
+    revoked = [ConsentFact(given_by=1, given_on=day, revoked_from=day), ConsentFact(2, day)]
+
+    assert missing_consenters(mother_only, guardian_ids=[1, 2], is_minor=True, on=day) == {2}
+    assert missing_consenters(revoked, guardian_ids=[1, 2], is_minor=True, on=day) == {1}
+    assert missing_consenters([], guardian_ids=[1], is_minor=False, on=day) == {YOUNG_PERSON}
+    assert missing_consenters(mother_only, guardian_ids=[1], is_minor=True, on=day) == set()

@@ -74,3 +74,15 @@ def test_a_visitor_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_only_a_signatory_is_told_the_app_is_needed(client, gbg_caseworker, goteborg):
+    """Found by an exploratory review: everyone was told they need the app to sign."""
+    client.force_login(gbg_caseworker)
+    without = client.get(reverse("account"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    FinancialMandateFactory(user=gbg_caseworker, principal=goteborg)
+    with_mandate = client.get(reverse("account"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    assert "du behöver en för att signera" not in without
+    assert "behövs bara för den som signerar" in without
+    assert "du behöver en för att signera" in with_mandate

@@ -204,14 +204,43 @@ def test_without_a_care_contact_the_childs_own_vardcentral_is_preselected(
     assert _proposed(client_for(gbg_caseworker), sip) == [primary_care.pk]
 
 
-def test_without_a_known_vardcentral_the_regions_vardcentrals_are_proposed(
+def test_without_a_known_vardcentral_the_regions_vardcentrals_are_listed_but_not_ticked(
     client_for, sip, consents, gbg_caseworker, primary_care, other_vardcentral, bup
 ):
     """R-SIP-4: with no vårdcentral on record for the child, every vårdcentral of the region
-    is proposed (never BUP or another kind of unit)."""
-    assert _proposed(client_for(gbg_caseworker), sip) == sorted(
-        [primary_care.pk, other_vardcentral.pk]
+    is proposed (never BUP or another kind of unit), and none is ticked: the caseworker picks
+    the family's (ticking them all invited every vårdcentral of the region with one click)."""
+    client = client_for(gbg_caseworker)
+    page = client.get(reverse("sip:invitation_create", args=[sip.pk]))
+
+    assert _proposed(client, sip) == []
+    assert [u.pk for u in page.context["primary_care_units"]] == sorted(
+        [primary_care.pk, other_vardcentral.pk],
+        key=lambda pk: Unit.objects.get(pk=pk).name,
     )
+    assert page.context["primary_care_ticked"] is False
+
+
+def test_the_unit_that_runs_the_sip_is_not_offered_as_invitee(
+    client_for, sip, consents, gbg_caseworker, gbg_social, bup
+):
+    page = client_for(gbg_caseworker).get(reverse("sip:invitation_create", args=[sip.pk]))
+
+    offered = set(page.context["form"].fields["units"].queryset.values_list("pk", flat=True))
+    assert bup.pk in offered and gbg_social.pk not in offered
+
+
+def test_the_sip_page_stops_asking_for_primary_care_once_a_vardcentral_is_invited(
+    client_for, sip, consents, gbg_caseworker, primary_care
+):
+    """R-SIP-4: the page's reminder goes once a vårdcentral is invited (not declined)."""
+    client = client_for(gbg_caseworker)
+    url = reverse("sip:sip_detail", args=[sip.pk])
+    assert client.get(url).context["propose_primary_care"] is True
+
+    _send(sip, gbg_caseworker, primary_care)
+
+    assert client.get(url).context["propose_primary_care"] is False
 
 
 def test_with_a_care_contact_in_the_region_nothing_is_preselected(
