@@ -471,7 +471,19 @@ class Panel:
     @property
     def groups(self) -> list[dict[str, Any]]:
         """The lists the template shows: the way, then the examinations; a list whose steps
-        are all done is folded away."""
+        are all done is folded away, and in the others the steps done before the first open
+        one (``done_before``: found by an exploratory review, six done steps pushed the one to
+        take below the fold on a phone)."""
+        groups = []
+        for group in self._groups():
+            steps = group["steps"]
+            first_open = next((i for i, s in enumerate(steps) if not s.is_done), len(steps))
+            group["done_before"] = [] if group["folded"] else steps[:first_open]
+            group["open_steps"] = steps if group["folded"] else steps[first_open:]
+            groups.append(group)
+        return groups
+
+    def _groups(self) -> list[dict[str, Any]]:
         groups = []
         if self.steps:
             groups.append(
