@@ -260,8 +260,9 @@ class InvitationCreateView(PolicyObjectMixin, View):
         }
 
     def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
-        # R-SIP-4: without an ongoing care contact in the region, the child's vårdcentral is
-        # proposed: shown and ticked in advance (unless already invited).
+        # R-SIP-4: without an ongoing care contact in the region, primary care is proposed:
+        # the child's own vårdcentral shown and ticked in advance (unless already invited),
+        # or, with none on record, the region's listed for the caseworker to pick from.
         proposed = services.proposed_primary_care_units(self.object)
         ticked = services.primary_care_to_tick(self.object)
         form = forms.InvitationForm(
