@@ -460,6 +460,18 @@ class Panel:
         return next((s for s in self.steps + self.exam_steps if not s.is_done), None)
 
     @property
+    def mine(self) -> StepView | None:
+        """The first open step this user can take now, when the case's next step is someone
+        else's (the region's signature, say): found by an exploratory review, the "Next:" line
+        named a step the caseworker could not take while hers lay further down."""
+        current = self.current
+        if current is None or current.link_url:
+            return None
+        return next(
+            (s for s in self.steps + self.exam_steps if not s.is_done and s.link_url), None
+        )
+
+    @property
     def all_done(self) -> bool:
         """Every step of the way is done (the examinations are shown on their own)."""
         return all(s.is_done for s in self.steps)
