@@ -467,9 +467,7 @@ class Panel:
         current = self.current
         if current is None or current.link_url:
             return None
-        return next(
-            (s for s in self.steps + self.exam_steps if not s.is_done and s.link_url), None
-        )
+        return next((s for s in self.steps + self.exam_steps if not s.is_done and s.link_url), None)
 
     @property
     def all_done(self) -> bool:
