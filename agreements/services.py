@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import AuditAction
 from domain import agreements as rules
+from domain import meetings as meeting_rules
 from domain import placements as placement_rules
 from domain.deadlines import agreement_review_due
 from domain.errors import RuleViolation, Violations
@@ -122,6 +123,14 @@ def cost_meeting_create(
         )
     if ended_at is not None and ended_at <= started_at:
         found.add("R-MEET-1", _("The meeting must end after it starts."), field="ended_at")
+    # R-MEET-1: the agreement rests on a cost meeting that has taken place.
+    found.check(
+        meeting_rules.check_has_taken_place,
+        started_at=started_at,
+        ended_at=ended_at,
+        now=timezone.now(),
+        rule="R-MEET-1",
+    )
     meeting_day = timezone.localdate(started_at)
     users = [c.user for c in participants if c.kind == "staff" and c.user is not None]
     mandates = _mandates_of(users, principal_ids)

@@ -130,19 +130,13 @@ def check_offer_date(*, individual_offered_on: date | None, meeting_on: date, to
 
 
 def check_meeting_can_be_held(
-    *, consent_valid: bool, individual_offered_on: date | None, held_on: date, today: date
+    *, consent_valid: bool, individual_offered_on: date | None, held_on: date
 ) -> None:
-    """A SIP meeting may be recorded as held only once it has taken place (a meeting recorded
-    as held ahead of its day would meet R-SIP-1's deadline by accident), with valid consent
-    (R-SIP-2), and when the individual was offered to take part, recorded on or before the
-    meeting (R-SIP-3). All are reported together (issue 12)."""
+    """A SIP meeting may be recorded as held only with valid consent (R-SIP-2) and when the
+    individual was offered to take part, recorded on or before the meeting (R-SIP-3). Both
+    are reported together when both fail (issue 12). That it has taken place at all is
+    ``domain.meetings.check_has_taken_place`` (R-SIP-1)."""
     found = Violations()
-    if held_on > today:
-        found.add(
-            "R-SIP-1",
-            _("A meeting cannot be recorded as held before it has taken place."),
-            field="started_at",
-        )
     if not consent_valid:
         found.add("R-SIP-2", _("The meeting cannot be recorded as held without valid consent."))
     if individual_offered_on is None:
@@ -322,7 +316,7 @@ def sip_next_step(
     - Until the plan is drawn up, due by the first meeting's date (R-SIP-1): invite the parties
       (R-SIP-4), then book the meeting (the booking records the offer to the individual to take
       part, R-SIP-3), then record it as held with the written plan (R-SIP-5) — once its day has
-      come: a meeting is not recorded as held ahead of its day (``check_meeting_can_be_held``).
+      come: a meeting is not recorded as held ahead of time (``meetings.check_has_taken_place``).
     - Once the plan is drawn up, due by the follow-up date the plan set (R-SIP-6): book the
       follow-up meeting, then record it as held. Closing is a closing meeting the parties
       choose to hold; no step waits for it.

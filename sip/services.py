@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import AuditAction
 from core.policy import actor_for
+from domain import meetings as meeting_rules
 from domain import sip as rules
 from domain.errors import RuleViolation, Violations
 from domain.i18n import gettext_noop as _
@@ -385,7 +386,14 @@ def meeting_record_held(
         consent_valid=sip_consent_valid(sip, on=held_on),
         individual_offered_on=individual_offered_on,
         held_on=held_on,
-        today=timezone.localdate(),
+    )
+    # R-SIP-1: held ahead of time, it would meet the first meeting's deadline by accident.
+    found.check(
+        meeting_rules.check_has_taken_place,
+        started_at=started_at,
+        ended_at=ended_at,
+        now=timezone.now(),
+        rule="R-SIP-1",
     )
     found.check(
         rules.check_plan,

@@ -187,7 +187,7 @@ def test_meeting_cannot_be_held_without_valid_consent():
     """R-SIP-2: no consent, no SIP meeting."""
     with pytest.raises(RuleViolation) as raised:
         check_meeting_can_be_held(
-            consent_valid=False, individual_offered_on=HELD - ONE_DAY, held_on=HELD, today=HELD
+            consent_valid=False, individual_offered_on=HELD - ONE_DAY, held_on=HELD
         )
 
     assert raised.value.rule == "R-SIP-2"
@@ -196,9 +196,7 @@ def test_meeting_cannot_be_held_without_valid_consent():
 def test_meeting_cannot_be_held_without_the_offer_to_take_part_recorded():
     """R-SIP-3: the individual and the guardians are offered to take part."""
     with pytest.raises(RuleViolation) as raised:
-        check_meeting_can_be_held(
-            consent_valid=True, individual_offered_on=None, held_on=HELD, today=HELD
-        )
+        check_meeting_can_be_held(consent_valid=True, individual_offered_on=None, held_on=HELD)
 
     assert raised.value.rule == "R-SIP-3"
     assert raised.value.field == "individual_offered_on"
@@ -207,16 +205,14 @@ def test_meeting_cannot_be_held_without_the_offer_to_take_part_recorded():
 @pytest.mark.parametrize("offered_on", [HELD - ONE_DAY, HELD])
 def test_meeting_can_be_held_when_the_offer_was_made_on_or_before_the_meeting_day(offered_on):
     """R-SIP-3, one day either side: the offer on the day of the meeting is in time."""
-    check_meeting_can_be_held(
-        consent_valid=True, individual_offered_on=offered_on, held_on=HELD, today=HELD
-    )
+    check_meeting_can_be_held(consent_valid=True, individual_offered_on=offered_on, held_on=HELD)
 
 
 def test_meeting_cannot_be_held_when_the_offer_is_after_the_meeting():
     """R-SIP-3: the offer must come before the meeting."""
     with pytest.raises(RuleViolation) as raised:
         check_meeting_can_be_held(
-            consent_valid=True, individual_offered_on=HELD + ONE_DAY, held_on=HELD, today=HELD
+            consent_valid=True, individual_offered_on=HELD + ONE_DAY, held_on=HELD
         )
 
     assert raised.value.rule == "R-SIP-3"
@@ -225,25 +221,32 @@ def test_meeting_cannot_be_held_when_the_offer_is_after_the_meeting():
 
 def test_missing_consent_is_reported_before_the_missing_offer():
     with pytest.raises(RuleViolation) as raised:
-        check_meeting_can_be_held(
-            consent_valid=False, individual_offered_on=None, held_on=HELD, today=HELD
-        )
+        check_meeting_can_be_held(consent_valid=False, individual_offered_on=None, held_on=HELD)
 
     assert raised.value.rule == "R-SIP-2"
 
 
-def test_a_meeting_cannot_be_held_ahead_of_its_day():
-    """R-SIP-1: recorded as held tomorrow would meet the first meeting's deadline by accident;
-    today is in time (one day either side)."""
-    check_meeting_can_be_held(
-        consent_valid=True, individual_offered_on=HELD, held_on=HELD, today=HELD
-    )
-    with pytest.raises(RuleViolation) as raised:
-        check_meeting_can_be_held(
-            consent_valid=True, individual_offered_on=HELD, held_on=HELD + ONE_DAY, today=HELD
-        )
+def test_a_meeting_is_recorded_as_held_only_once_it_has_taken_place():
+    """R-SIP-1 / R-MEET-1 (domain.meetings): its start and its end not after now, to the
+    minute: ended a minute ago is in time, starting or ending a minute from now is refused."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    assert (raised.value.rule, raised.value.field) == ("R-SIP-1", "started_at")
+    from domain.meetings import check_has_taken_place
+
+    now = datetime(2026, 5, 15, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+    minute = timedelta(minutes=1)
+    check_has_taken_place(
+        started_at=now - 60 * minute, ended_at=now - minute, now=now, rule="R-SIP-1"
+    )
+    check_has_taken_place(started_at=now, ended_at=None, now=now, rule="R-MEET-1")
+    for started, ended, field in (
+        (now + minute, now + 61 * minute, "started_at"),
+        (now - 30 * minute, now + minute, "ended_at"),
+    ):
+        with pytest.raises(RuleViolation) as raised:
+            check_has_taken_place(started_at=started, ended_at=ended, now=now, rule="R-SIP-1")
+        assert (raised.value.rule, raised.value.field) == ("R-SIP-1", field)
 
 
 def test_a_consent_cannot_be_dated_after_today():

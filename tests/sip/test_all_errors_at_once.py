@@ -21,7 +21,6 @@ def test_violations_collects_independent_checks_and_raises_them_together():
         consent_valid=False,
         individual_offered_on=None,
         held_on=TODAY,
-        today=TODAY,
     )
     found.add("SIP", "The meeting must end after it started.", field="ended_at")
     with pytest.raises(RuleViolations) as caught:

@@ -421,8 +421,8 @@ def test_plan_compare_shows_version_1_unchanged_beside_version_2(
     services.meeting_record_held(
         **held_kwargs(
             follow_up,
-            started_at=at(TODAY, 13),
-            ended_at=at(TODAY, 14),
+            started_at=at(TODAY, 9, 50),  # after the first, before now (10:00)
+            ended_at=at(TODAY, 9, 58),
             needs="Andra behovet.",
         )
     )

@@ -1,0 +1,31 @@
+"""A meeting is recorded as held once it has taken place.
+
+Found by exploratory reviews: a SIP meeting booked for next week, and later one for 09:00 the
+same morning while it was 01:05, were recorded as held; the first met R-SIP-1's deadline by
+accident, and an agreement was signed on a cost meeting "held" hours later (R-MEET-1). The
+SIP services ask it with R-SIP-1, the agreement services with R-MEET-1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .errors import RuleViolation
+from .i18n import gettext_noop as _
+
+
+def check_has_taken_place(
+    *, started_at: datetime, ended_at: datetime | None, now: datetime, rule: str
+) -> None:
+    """Its start, and its end when given, not after ``now`` (aware datetimes)."""
+    if started_at > now:
+        raise RuleViolation(
+            rule,
+            _("A meeting cannot be recorded as held before it has taken place."),
+            field="started_at",
+        )
+    if ended_at is not None and ended_at > now:
+        raise RuleViolation(
+            rule,
+            _("A meeting cannot be recorded as held before it has ended."),
+            field="ended_at",
+        )
