@@ -454,10 +454,12 @@ def check_health_exam(
     kind: ExamKind,
     unit_kind: str | None,
     unit_in_region: bool,
+    today: date,
 ) -> None:
     """R-PLAC-4: initiated → appointment offered → done, or "obviously unnecessary" with a
-    reason. Dates run forwards; a step needs the one before it. The examining unit fits the
-    kind of examination (``check_examining_unit``)."""
+    reason. Dates run forwards; a step needs the one before it; an examination is recorded as
+    done once it has been (found by an exploratory review: "done 2027-01-10" was stored). The
+    examining unit fits the kind of examination (``check_examining_unit``)."""
     check_examining_unit(kind=kind, unit_kind=unit_kind, unit_in_region=unit_in_region)
     if unnecessary_reason.strip() and (offered_on or done_on):
         raise RuleViolation(
@@ -482,6 +484,12 @@ def check_health_exam(
             raise RuleViolation(
                 "R-PLAC-4",
                 _("The examination cannot be done before the appointment was offered."),
+                field="done_on",
+            )
+        if done_on > today:
+            raise RuleViolation(
+                "R-PLAC-4",
+                _("An examination cannot be recorded as done before it has taken place."),
                 field="done_on",
             )
 

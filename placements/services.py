@@ -413,6 +413,7 @@ def health_exam_save(
         kind=rules.ExamKind(exam.kind),
         unit_kind=unit.kind if unit is not None else None,
         unit_in_region=unit is not None and unit.principal.kind == Principal.Kind.REGION,
+        today=timezone.localdate(),
     )
     exam.placement = placement
     exam.save()

@@ -21,13 +21,14 @@ from agreements.models import (
 )
 from core.models import AuditAction
 from domain.agreements import AgreementStatus
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, violations_of
 from domain.rulesets import VASTRA_GOTALAND
 from placements import services as placement_services
 from placements.models import Placement
 from tests.agreements.conftest import (
     HELD_ON,
     SIP_ENDED,
+    TODAY,
     at,
     lines_for,
     sign,
@@ -340,6 +341,40 @@ def test_r_meet_1_a_cost_meeting_after_the_sip_meeting_ended_is_stored(
     )
 
     assert CostMeeting.objects.get() == meeting
+
+
+@pytest.mark.parametrize(
+    ("started_at", "ended_at", "field"),
+    [(at(TODAY, 10, 1), None, "started_at"), (at(TODAY, 9, 30), at(TODAY, 10, 1), "ended_at")],
+    ids=["starts-after-now", "ends-after-now"],
+)
+def test_r_meet_1_a_cost_meeting_ahead_of_time_is_refused(
+    placement,
+    sip_meeting,
+    gbg_caseworker,
+    gbg_signatory,
+    bup_signatory,
+    audit,
+    started_at,
+    ended_at,
+    field,
+):
+    """The clock is 10:00: a meeting starting or ending at 10:01 has not taken place (second
+    exploratory review: an agreement was signed at 01:09 on a cost meeting "held" at 10:30)."""
+    audit.mark()
+
+    with pytest.raises(RuleViolation) as exc:
+        _create_meeting(
+            placement,
+            sip_meeting,
+            gbg_caseworker,
+            staff(gbg_signatory, bup_signatory),
+            started_at=started_at,
+            ended_at=ended_at,
+        )
+
+    assert ("R-MEET-1", field) in [(v.rule, v.field) for v in violations_of(exc.value)]
+    _nothing_stored(audit)
 
 
 def test_r_meet_1_the_sip_meeting_must_be_one_of_the_childs(

@@ -475,6 +475,7 @@ def test_health_exam_steps_in_order_are_accepted(offered_on, done_on, unnecessar
         offered_on=offered_on,
         done_on=done_on,
         unnecessary_reason=unnecessary_reason,
+        today=INITIATED + timedelta(days=30),
         **NO_UNIT,
     )
 
@@ -505,6 +506,7 @@ def test_health_exam_steps_out_of_order_are_refused(offered_on, done_on, unneces
             offered_on=offered_on,
             done_on=done_on,
             unnecessary_reason=unnecessary_reason,
+            today=INITIATED + timedelta(days=30),
             **NO_UNIT,
         )
     assert rule_of(excinfo) == "R-PLAC-4"
@@ -542,6 +544,7 @@ def test_the_examining_unit_fits_the_kind_of_examination(kind, unit_kind, in_reg
             kind=kind,
             unit_kind=unit_kind,
             unit_in_region=in_region,
+            today=INITIATED,
         )
     assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-4", "unit")
 
@@ -694,3 +697,26 @@ def test_r_plac_7_no_follow_up_after_the_end_was_opened_so_none_can_be_recorded_
             ended_on=ON, follow_up_until=None, done_on=ON, today=ON + timedelta(days=3)
         )
     assert rule_of(excinfo) == "R-PLAC-7"
+
+
+def test_an_examination_is_recorded_as_done_once_it_has_taken_place():
+    """R-PLAC-4: done today is in time, done tomorrow is refused (one day either side)."""
+    today = INITIATED + timedelta(days=5)
+    check_health_exam(
+        initiated_on=INITIATED,
+        offered_on=INITIATED,
+        done_on=today,
+        unnecessary_reason="",
+        today=today,
+        **NO_UNIT,
+    )
+    with pytest.raises(RuleViolation) as excinfo:
+        check_health_exam(
+            initiated_on=INITIATED,
+            offered_on=INITIATED,
+            done_on=today + ONE_DAY,
+            unnecessary_reason="",
+            today=today,
+            **NO_UNIT,
+        )
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-4", "done_on")
