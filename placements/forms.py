@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,7 +171,12 @@ class PlacementForm(ModelForm):
         self.fields["provider_municipality"].queryset = Principal.objects.filter(
             kind=Principal.Kind.MUNICIPALITY
         )
-        self.fields["care_contact_unit"].queryset = Unit.objects.select_related("principal")
+        # R-PLAC-5: the permanent care contact is in the region (as in the SIP's plan); a unit
+        # stored before stays choosable, so an edit does not fail on it.
+        self.fields["care_contact_unit"].queryset = Unit.objects.select_related("principal").filter(
+            models.Q(principal__kind=Principal.Kind.REGION)
+            | models.Q(pk=self.instance.care_contact_unit_id)
+        )
         if self.instance.pk and self.instance.status != Placement.Status.PLANNED:
             # The start is part of the history once the placement has begun.
             for name in ("actual_start", "is_acute", "placing_unit"):
