@@ -532,9 +532,10 @@ def _action_url(
     action, ref = step.action, step.ref
     may_change = placement.child_id in perms.change_child_ids
     if action == rules.Action.CREATE_SIP:
-        return (
-            reverse("sip:sip_create", args=[placement.child_id]) if perms.may_initiate_sip else None
-        )
+        if not perms.may_initiate_sip:
+            return None
+        # The SIP form ticks this placement as linked (its steps follow the SIP).
+        return f"{reverse('sip:sip_create', args=[placement.child_id])}?placement={placement.pk}"
     if action in (rules.Action.RECORD_CONSENT, rules.Action.BOOK_SIP_MEETING):
         if ref not in perms.change_sip_ids:
             return None

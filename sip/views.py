@@ -23,7 +23,7 @@ from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from organisations.models import Unit
-from placements.models import Child, RelatedPerson
+from placements.models import Child, Placement, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
 
 from . import forms, services
@@ -69,8 +69,23 @@ class SipCreateView(PolicyObjectMixin, View):
             initial={
                 "need_noticed_on": timezone.localdate(),
                 "initiating_unit": self.units.first(),
+                "placements": self._placements_to_tick(),
             },
         )
+
+    def _placements_to_tick(self) -> list[int]:
+        """The placement the page was opened from (a placement's "Create SIP" step passes it),
+        else the child's one open placement: linked, its next steps follow the SIP (found by
+        an exploratory review: left unticked, the placement's steps never moved on)."""
+        open_ids = [
+            p.pk
+            for p in self.object.placements.all()
+            if p.status in (Placement.Status.PLANNED, Placement.Status.ACTIVE)
+        ]
+        asked = id_param(self.request.GET, "placement")
+        if asked is not None and asked in open_ids:
+            return [asked]
+        return open_ids if len(open_ids) == 1 else []
 
     def _context(self, form: forms.SipForm) -> dict[str, Any]:
         # The child's open SIPs this user sees: a second SIP is allowed (another need, another

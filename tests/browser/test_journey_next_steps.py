@@ -168,10 +168,11 @@ def test_caseworker_takes_a_planned_placement_to_started_through_the_panel(
     assert "En planerad placering kan inte börja innan" in page.locator(PANEL).inner_text()
 
     # 1. The SIP.
-    panel.follow(reverse("sip:sip_create", args=[child.pk]))
+    panel.follow(f"{reverse('sip:sip_create', args=[child.pk])}?placement={placement.pk}")
     page.fill("#id_need_noticed_on", (meeting_day - timedelta(days=3)).isoformat())
     page.fill("#id_need_description", "Samordning av boende och behandling.")
-    page.check(f"input[name=placements][value='{placement.pk}']")
+    # Opened from the placement's step, the form has linked the placement already.
+    assert page.is_checked(f"input[name=placements][value='{placement.pk}']")
     submit(page)
     sip = Sip.objects.get(child=child)
     panel.open()

@@ -264,3 +264,27 @@ def test_the_consent_step_names_who_has_yet_to_consent(
     give_consent(sip, father)
     panel, _html = _panel(client, sip)
     assert panel.reasons == []
+
+
+def test_the_sip_form_ticks_the_placement_it_was_opened_from(
+    child, placement, gbg_caseworker, client_for
+):
+    """Found by an exploratory review: opened from the placement's "Create SIP" step, the
+    placement was not ticked, and unlinked its steps never moved on. The child's one open
+    placement is ticked too when the page is opened without it; a forged or another child's
+    placement id ticks nothing it should not."""
+    from tests.placements.factories import PlacementFactory
+
+    client = client_for(gbg_caseworker)
+    url = reverse("sip:sip_create", args=[child.pk])
+
+    def ticked(query: str = "") -> list[int]:
+        return client.get(url + query).context["form"].initial["placements"]
+
+    assert ticked() == [placement.pk]
+    second = PlacementFactory(child=child, caseworker=gbg_caseworker)
+    assert ticked() == []  # two open placements: the caseworker chooses
+    assert ticked(f"?placement={second.pk}") == [second.pk]
+    other = PlacementFactory(caseworker=gbg_caseworker)
+    assert ticked(f"?placement={other.pk}") == []
+    assert ticked("?placement=abc") == []
