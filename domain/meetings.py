@@ -7,7 +7,7 @@ SIP services ask it with R-SIP-1, the agreement services with R-MEET-1."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
@@ -29,3 +29,10 @@ def check_has_taken_place(
             _("A meeting cannot be recorded as held before it has ended."),
             field="ended_at",
         )
+
+
+def may_record_as_held(*, scheduled_on: date, today: date) -> bool:
+    """Whether a booked meeting may be offered for recording as held: from its day on (before
+    it, ``check_has_taken_place`` would refuse it). The SIP page's next step and its list of
+    meetings both ask this."""
+    return scheduled_on <= today

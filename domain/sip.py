@@ -12,6 +12,7 @@ from typing import Literal
 
 from .errors import RuleViolation, Violations
 from .i18n import gettext_noop as _
+from .meetings import may_record_as_held
 
 ADULT_AGE = 18
 YOUNG_PERSON = "young_person"
@@ -339,7 +340,9 @@ def sip_next_step(
         if booked_meeting_id is None:
             return SipNextStep("follow_up", "R-SIP-6", SipAction.BOOK_MEETING, due_on=due)
         step, rule = "follow_up", "R-SIP-6"
-    waits = booked_meeting_on is not None and booked_meeting_on > today
+    waits = booked_meeting_on is not None and not may_record_as_held(
+        scheduled_on=booked_meeting_on, today=today
+    )
     return SipNextStep(
         step,
         rule,

@@ -22,6 +22,7 @@ from core.pdf import pdf_response
 from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
+from domain import meetings as meeting_rules
 from organisations.models import Unit
 from placements.models import Child, Placement, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
@@ -169,7 +170,13 @@ class SipDetailView(PolicyObjectMixin, View):
             "show_details": child_details_visible(request.user, sip.child),
             "steps": [(STEP_LABELS[s], done) for s, done in progress.steps()],
             "progress": progress,
-            "today": today,  # a meeting is recorded as held from its day on
+            # Booked meetings that may be recorded as held now (from their day on).
+            "recordable": {
+                m.pk
+                for m in meetings
+                if not m.is_held
+                and meeting_rules.may_record_as_held(scheduled_on=m.scheduled_on, today=today)
+            },
             "consent_valid": progress.consent_valid,
             "first_deadline": first_deadline,
             "first_deadline_status": first_deadline.status(today=today, due_soon_days=7),

@@ -503,3 +503,12 @@ def test_missing_consenters_names_who_has_yet_to_consent():
     assert missing_consenters(revoked, guardian_ids=[1, 2], is_minor=True, on=day) == {1}
     assert missing_consenters([], guardian_ids=[1], is_minor=False, on=day) == {YOUNG_PERSON}
     assert missing_consenters(mother_only, guardian_ids=[1], is_minor=True, on=day) == set()
+
+
+def test_a_booked_meeting_is_offered_for_recording_from_its_day():
+    """One day either side: the day before no, the day itself yes."""
+    from domain.meetings import may_record_as_held
+
+    assert not may_record_as_held(scheduled_on=HELD + ONE_DAY, today=HELD)
+    assert may_record_as_held(scheduled_on=HELD, today=HELD)
+    assert may_record_as_held(scheduled_on=HELD - ONE_DAY, today=HELD)
