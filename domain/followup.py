@@ -13,6 +13,7 @@ reference the database expression is tested against), shares and rounding.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +25,8 @@ __all__ = [
     "ReasonGroup",
     "ReportLevel",
     "change_percent",
+    "comparison_period",
+    "counted_period",
     "days_in_period",
     "period_for_year",
     "previous_period",
@@ -78,6 +81,27 @@ def previous_period(period: Period) -> Period:
         return period_for_year(period.first.year - 1)
     last = period.first - timedelta(days=1)
     return Period(last - timedelta(days=period.days - 1), last)
+
+
+def counted_period(period: Period, today: date) -> Period | None:
+    """R-FOLLOW-1 reports what has happened: the part of ``period`` up to and including
+    ``today``. A year still running is reported "so far" (an ongoing placement's days after
+    today are not yet days of care, nor their cost); None when the period has not begun."""
+    if period.first > today:
+        return None
+    return Period(period.first, min(period.last, today))
+
+
+def comparison_period(asked: Period, counted: Period) -> Period:
+    """The period the report compares ``counted`` (the part of ``asked`` up to today) with: a
+    calendar year so far against the same days of the year before (1 January to the same date,
+    28 February for a 29th), any other period against as many days just before it."""
+    if asked.is_calendar_year:
+        year = counted.first.year - 1
+        last = counted.last
+        day = min(last.day, calendar.monthrange(year, last.month)[1])
+        return Period(date(year, 1, 1), date(year, last.month, day))
+    return previous_period(counted)
 
 
 def days_in_period(start: date | None, end: date | None, period: Period) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper  # type: ignore[import-untyped]
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
 from core.validators import DATE_MAX, DATE_MIN
-from domain.followup import Period, period_for_year
+from domain.followup import Period, counted_period, period_for_year
 
 from .policy import ReportScope
 
@@ -29,8 +30,9 @@ class ReportForm(forms.Form):
     first = DateField(label=_("From (date)"), required=False)
     last = DateField(label=_("To and including (date)"), required=False)
 
-    def __init__(self, *args: Any, scopes: list[ReportScope], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scopes: list[ReportScope], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         scope_field = self.fields["scope"]
         assert isinstance(scope_field, forms.ChoiceField)
         scope_field.choices = [(s.key, s.label) for s in scopes]
@@ -58,7 +60,17 @@ class ReportForm(forms.Form):
                 self.add_error("last", _("The last day cannot be before the first day."))
             elif (last - first).days + 1 > MAX_DAYS:
                 self.add_error("last", _("Choose a range of at most ten years."))
+        if not self.errors and counted_period(self.period(), self.today) is None:
+            # R-FOLLOW-1 reports what has happened (domain.followup.counted_period).
+            field = "first" if first else "year"
+            self.add_error(field, _("The period has not begun yet: choose one that has."))
         return cleaned
+
+    def counted_period(self) -> Period:
+        """The part of the chosen period up to and including today (R-FOLLOW-1)."""
+        counted = counted_period(self.period(), self.today)
+        assert counted is not None, "clean() refuses a period that has not begun"
+        return counted
 
     def period(self) -> Period:
         """The range when one was given, otherwise the calendar year."""

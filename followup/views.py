@@ -12,7 +12,7 @@ from django.views import View
 
 from core.audit import audit_record
 from core.models import AuditAction
-from domain.followup import previous_period
+from domain.followup import comparison_period
 
 from . import documents
 from .forms import ReportForm
@@ -35,12 +35,18 @@ class ReportView(View):
         data = request.GET.copy()
         data.setdefault("scope", scope.key)
         data.setdefault("year", str(today.year))
-        form = ReportForm(data, scopes=scopes)
+        form = ReportForm(data, scopes=scopes, today=today)
         context: dict[str, Any] = {"form": form, "scope": scope, "report": None}
         if form.is_valid():
-            period = form.period()
+            asked = form.period()
+            # R-FOLLOW-1: a period still running is reported up to today, and compared with
+            # the same days before it (domain.followup.comparison_period).
+            period = form.counted_period()
             report = follow_up_report(
-                scope=scope, period=period, previous=previous_period(period), today=today
+                scope=scope,
+                period=period,
+                previous=comparison_period(asked, period),
+                today=today,
             )
             if self.fmt in ("xlsx", "pdf"):
                 audit_record(
@@ -62,6 +68,7 @@ class ReportView(View):
                 query |= {"first": period.first.isoformat(), "last": period.last.isoformat()}
             context.update(
                 report=report,
+                so_far=period != asked,
                 sections=build_sections(report),
                 querystring=urlencode(query),
             )

@@ -15,6 +15,8 @@ from domain.followup import (
     Period,
     ReasonGroup,
     change_percent,
+    comparison_period,
+    counted_period,
     days_in_period,
     period_for_year,
     previous_period,
@@ -105,3 +107,53 @@ def test_every_reason_category_folds_into_a_national_group():
     assert set(REASON_GROUPS) == {c.value for c in ReasonCategory}
     assert REASON_GROUPS["neglect_abuse"] == ReasonGroup.HOME_ENVIRONMENT
     assert REASON_GROUPS["behaviour"] == ReasonGroup.OWN_BEHAVIOUR
+
+
+# --- a period still running: counted up to today (R-FOLLOW-1) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "counted"),
+    [
+        (date(2024, 12, 31), None),  # not begun
+        (date(2025, 1, 1), Period(date(2025, 1, 1), date(2025, 1, 1))),  # its first day
+        (date(2025, 6, 15), Period(date(2025, 1, 1), date(2025, 6, 15))),
+        (date(2025, 12, 31), YEAR),  # its last day: whole
+        (date(2026, 2, 10), YEAR),  # ended
+    ],
+)
+def test_a_period_is_counted_up_to_today(today, counted):
+    assert counted_period(YEAR, today) == counted
+
+
+def test_an_ongoing_placement_has_no_days_after_today():
+    counted = counted_period(YEAR, date(2025, 2, 10))
+    assert counted is not None
+    assert days_in_period(date(2024, 11, 1), None, counted) == 41
+
+
+@pytest.mark.parametrize(
+    ("asked", "counted", "compared"),
+    [
+        (YEAR, YEAR, period_for_year(2024)),
+        (
+            YEAR,
+            Period(date(2025, 1, 1), date(2025, 2, 10)),
+            Period(date(2024, 1, 1), date(2024, 2, 10)),
+        ),
+        # The 29th of February so far: the year before has no 29th.
+        (
+            period_for_year(2028),
+            Period(date(2028, 1, 1), date(2028, 2, 29)),
+            Period(date(2027, 1, 1), date(2027, 2, 28)),
+        ),
+        # A range: as many days just before the days counted.
+        (
+            Period(date(2025, 3, 1), date(2025, 3, 31)),
+            Period(date(2025, 3, 1), date(2025, 3, 10)),
+            Period(date(2025, 2, 19), date(2025, 2, 28)),
+        ),
+    ],
+)
+def test_the_comparison_is_with_the_corresponding_days(asked, counted, compared):
+    assert comparison_period(asked, counted) == compared

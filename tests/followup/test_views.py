@@ -255,3 +255,55 @@ def test_the_summary_sheet_compares_with_the_previous_year(client_for, data_2025
     rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=3, values_only=True) if r and r[0]}
     assert rows["Påbörjade SIP (behovet uppmärksammat under perioden)"] == (3, 1, 200)
     assert rows["Dygn i HVB-placeringar"][:2] == (375, 61)
+
+
+# --- a period still running (R-FOLLOW-1 reports what has happened) ------------------------------
+
+
+def test_a_year_still_running_is_counted_up_to_today(client_for, data_2025, people):
+    """The clock says 2026-02-10: 2026 is reported from 1 January to today, its ongoing
+    placements' days after today are not counted, and it is compared with 1 January to
+    10 February 2025 (not the whole of 2025)."""
+    w = data_2025
+    with translation.override("sv"):
+        response = client_for(people["lisa"]).get(
+            URL, {"scope": key("region", w.region), "year": 2026}, HTTP_ACCEPT_LANGUAGE="sv"
+        )
+    report = response.context["report"]
+    assert (report.period.first, report.period.last) == (date(2026, 1, 1), date(2026, 2, 10))
+    assert (report.previous.first, report.previous.last) == (date(2025, 1, 1), date(2025, 2, 10))
+    assert response.context["so_far"] is True
+    assert "räknar till och med i dag, 10 februari 2026" in response.content.decode()
+    # Göteborg's and Uddevalla's placements are ongoing: 41 days each so far, not 365.
+    assert report.volumes.days == 41 + 41
+
+
+def test_a_past_year_is_counted_whole_without_the_notice(client_for, data_2025, people):
+    response = client_for(people["lisa"]).get(
+        URL, {"scope": key("region", data_2025.region), "year": 2025}
+    )
+    report = response.context["report"]
+    assert (report.period.first, report.period.last) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert (report.previous.first, report.previous.last) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert response.context["so_far"] is False
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": 2027}, "year"),
+        ({"year": 2026, "first": "2026-02-11", "last": "2026-03-31"}, "first"),
+    ],
+)
+def test_a_period_that_has_not_begun_is_refused_next_to_the_field(
+    client_for, world, people, query, field
+):
+    with translation.override("sv"):
+        response = client_for(people["lisa"]).get(
+            URL, {"scope": key("region", world.region), **query}, HTTP_ACCEPT_LANGUAGE="sv"
+        )
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert response.context["form"].errors[field] == [
+        "Perioden har inte börjat än: välj en som har börjat."
+    ]
