@@ -9,6 +9,7 @@ Audit rows name the user and the device, never the key."""
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timedelta
 from typing import Any
 
 import segno
@@ -33,6 +34,26 @@ def confirmed_device_for(user: Any) -> TOTPDevice | None:
 def pending_device_for(user: Any) -> TOTPDevice | None:
     """The enrolment the user has started and not yet confirmed (the latest)."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+# How long a key shown but not yet confirmed is shown again in the same session: long enough to
+# reload the page or look something up after scanning the code, short enough that a key left
+# on a screen is not valid for days.
+PENDING_KEY_LIFETIME = timedelta(hours=1)
+
+
+def resumable_device_for(user: Any, device_id: Any, *, now: datetime) -> TOTPDevice | None:
+    """The unconfirmed device whose key this session was shown (``device_id``), if it is still
+    the user's pending one and was created within ``PENDING_KEY_LIFETIME``: opening the page
+    again then shows the same key, so an app that scanned it keeps working."""
+    if not isinstance(device_id, int):
+        return None
+    return TOTPDevice.objects.filter(
+        pk=device_id,
+        user=user,
+        confirmed=False,
+        created_at__gt=now - PENDING_KEY_LIFETIME,
+    ).first()
 
 
 def readable_key(device: TOTPDevice) -> str:

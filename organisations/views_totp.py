@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,11 +33,14 @@ ENROL_TEMPLATE = "registration/totp_enrol.html"
 REGISTERED_TEMPLATE = "registration/totp_registered.html"
 # Wrong passwords on the confirm step in this session; at AXES_FAILURE_LIMIT the session ends.
 SESSION_PASSWORD_FAILURES = "_totp_enrol_password_failures"
+# The unconfirmed device whose key this session was shown (shown again within the hour).
+SESSION_PENDING_DEVICE = "_totp_enrol_pending_device"
 
 
 class AuthenticatorEnrolView(View):
-    """GET: with a confirmed device, its name and date; otherwise a new key (an unconfirmed
-    device replacing any earlier one). POST: confirm the pending device."""
+    """GET: with a confirmed device, its name and date; otherwise the key this session was
+    shown within the hour, or a new key (an unconfirmed device replacing any earlier one).
+    POST: confirm the pending device, or (``new_key``) replace it with a new key."""
 
     def _next(self, request: HttpRequest) -> str:
         """Where the user came from (the signing page), if it is a path on this site."""
@@ -67,12 +71,25 @@ class AuthenticatorEnrolView(View):
                 REGISTERED_TEMPLATE,
                 {"device": device, "next": self._next(request)},
             )
-        device = totp.second_factor_enrolment_start(user=user, request=request)
+        device = totp.resumable_device_for(
+            user, request.session.get(SESSION_PENDING_DEVICE), now=timezone.now()
+        )
+        if device is None:
+            device = self._start(request, user)
         return self._enrol_page(request, device, AuthenticatorConfirmForm(user=user))
+
+    def _start(self, request: HttpRequest, user: User) -> TOTPDevice:
+        device = totp.second_factor_enrolment_start(user=user, request=request)
+        request.session[SESSION_PENDING_DEVICE] = device.pk
+        return device
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user = _signed_in_user(request)
         if totp.confirmed_device_for(user) is not None:
+            return redirect(request.get_full_path())
+        if "new_key" in request.POST:
+            # The user asks for another key (the app lost it, or it was seen by someone).
+            self._start(request, user)
             return redirect(request.get_full_path())
         device = totp.pending_device_for(user)
         if device is None:
@@ -106,6 +123,7 @@ class AuthenticatorEnrolView(View):
             form.add_error("token", _("The one-time code is not valid. Try the next code."))
             return self._enrol_page(request, device, form)
         request.session.pop(SESSION_PASSWORD_FAILURES, None)
+        request.session.pop(SESSION_PENDING_DEVICE, None)
         messages.success(
             request,
             _("Your authenticator app is registered. Use its codes when you sign."),

@@ -80,15 +80,58 @@ def test_the_page_shows_a_new_key_as_qr_code_and_as_text(frozen, signed_in, sign
     assert device.name == "Autentiseringsapp"
 
 
-def test_opening_the_page_again_replaces_the_unconfirmed_device(frozen, signed_in, signatory):
+def test_opening_the_page_again_within_the_hour_shows_the_same_key(frozen, signed_in, signatory):
+    """An app that scanned the key keeps working when the page is reloaded or opened again."""
     signed_in.get(URL)
     first = pending(signatory)
+    frozen.move_to(NOW + timedelta(minutes=29), tick=False)  # within the idle limit
 
+    html = signed_in.get(URL).content.decode()
+
+    assert pending(signatory).pk == first.pk
+    assert b32(first)[:4] + " " + b32(first)[4:8] in html
+    signed_in.post(URL, {"password": TEST_PASSWORD, "token": code_for(first)})
+    assert TOTPDevice.objects.get(pk=first.pk).confirmed is True
+
+
+def test_after_the_hour_the_page_gives_a_new_key(frozen, signed_in, signatory):
     signed_in.get(URL)
+    first = pending(signatory)
+    for minutes in (25, 50):  # the user stays active (the idle limit is 30 minutes)
+        frozen.move_to(NOW + timedelta(minutes=minutes), tick=False)
+        assert signed_in.get(reverse("start")).status_code == 200
+    frozen.move_to(NOW + timedelta(hours=1, seconds=1), tick=False)
+
+    assert signed_in.get(URL).status_code == 200
 
     second = pending(signatory)
     assert second.pk != first.pk and second.key != first.key
     assert not TOTPDevice.objects.filter(pk=first.pk).exists()
+
+
+def test_another_session_gets_a_new_key(frozen, client, signed_in, signatory):
+    """A key shown in one session (another computer) is never shown in another."""
+    signed_in.get(URL)
+    first = pending(signatory)
+    other = type(client)()
+    other.force_login(signatory, backend=MODEL_BACKEND)
+
+    other.get(URL)
+
+    assert pending(signatory).pk != first.pk
+
+
+def test_the_user_may_ask_for_a_new_key(frozen, signed_in, signatory):
+    signed_in.get(URL)
+    first = pending(signatory)
+
+    response = signed_in.post(URL, {"new_key": "1"})
+
+    assert response.status_code == 302 and response["Location"] == URL
+    second = pending(signatory)
+    assert second.pk != first.pk
+    assert b32(second)[:4] in signed_in.get(URL).content.decode()
+    assert pending(signatory).pk == second.pk
 
 
 def test_confirming_with_password_and_code_registers_the_device(frozen, signed_in, signatory):
