@@ -60,3 +60,18 @@ def sv_datetime(value: Any) -> str:
     from core.formats import format_datetime
 
     return format_datetime(value)
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(form: Any, *formsets: Any) -> dict[str, Any]:
+    """The error summary of a form and the formsets submitted with it (WCAG 3.3.1: every error
+    listed and linked, the formsets' row by row). Marks the form so that crispy's own summary
+    (templates/bootstrap5/errors.html) is not shown a second time."""
+    form.error_summary_shown = True
+    return {
+        "form": form,
+        "formsets": formsets,
+        "formset_errors": any(
+            formset.is_bound and formset.total_error_count() for formset in formsets
+        ),
+    }

@@ -88,3 +88,44 @@ def test_meeting_form_shows_the_time_the_offer_and_the_plan_errors_in_one_submis
     assert {"id_ended_at", "id_individual_offered_on", "id_needs"} <= set(links)
     # What the user typed is still there.
     assert 'value="2026-05-15T10:00"' in html
+
+
+def test_the_summary_lists_the_rows_errors_beside_the_forms(
+    sip,
+    consents,
+    meeting,
+    held_form,  # noqa: F811
+):
+    """WCAG 3.3.1: an error in an intervention row is in the one summary at the top, with its
+    row and linked to its field, beside the form's own errors (before, the summary showed the
+    form's errors only and the row's error was found by scrolling)."""
+    response = _post_held(
+        held_form, ended_at="", i__1__description="", i__0__responsible_unit="999999"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="error-summary') == 1
+    summary = re.search(r'<div class="error-summary[^>]*>(.*?)</div>', html, re.S)
+    assert summary
+    links = re.findall(r'href="#(id_[a-z0-9_-]+)"', summary.group(1))
+    assert links == ["id_ended_at", "id_i-0-responsible_unit", "id_i-1-description"]
+    assert "Rad 1 – Ansvarig verksamhet: Välj ett giltigt alternativ." in summary.group(1)
+    assert "Rad 2 – Insats: Detta fält måste fyllas i." in summary.group(1)
+    assert not PlanVersion.objects.exists()
+
+
+def test_the_summary_shows_a_rows_error_when_the_form_itself_is_valid(
+    sip,
+    consents,
+    meeting,
+    held_form,  # noqa: F811
+):
+    response = _post_held(held_form, i__0__responsible_unit="999999")
+
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    summary = re.search(
+        r'<div class="error-summary[^>]*>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert summary and 'href="#id_i-0-responsible_unit"' in summary.group(1)
