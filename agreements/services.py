@@ -121,8 +121,12 @@ def cost_meeting_create(
                 kind="cost", pk=0, started_at=started_at, ended_at=ended_at
             ),
         )
-    if ended_at is not None and ended_at <= started_at:
-        found.add("R-MEET-1", _("The meeting must end after it starts."), field="ended_at")
+    found.check(
+        meeting_rules.check_ends_after_start,
+        started_at=started_at,
+        ended_at=ended_at,
+        rule="R-MEET-1",
+    )
     # R-MEET-1: the agreement rests on a cost meeting that has taken place.
     found.check(
         meeting_rules.check_has_taken_place,

@@ -3,7 +3,8 @@
 Found by exploratory reviews: a SIP meeting booked for next week, and later one for 09:00 the
 same morning while it was 01:05, were recorded as held; the first met R-SIP-1's deadline by
 accident, and an agreement was signed on a cost meeting "held" hours later (R-MEET-1). The
-SIP services ask it with R-SIP-1, the agreement services with R-MEET-1."""
+SIP services ask it with R-SIP-1, the agreement services with R-MEET-1. Also here: a meeting
+ends after it starts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from datetime import date, datetime
 
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
+
+
+def check_ends_after_start(*, started_at: datetime, ended_at: datetime | None, rule: str) -> None:
+    """A meeting's end, when given, after its start (the SIP services ask it with their rule,
+    the agreement services with R-MEET-1)."""
+    if ended_at is not None and ended_at <= started_at:
+        raise RuleViolation(rule, _("The meeting must end after it starts."), field="ended_at")
 
 
 def check_has_taken_place(

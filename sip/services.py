@@ -379,8 +379,9 @@ def meeting_record_held(
     sip = locked.sip
     # Every independent rule of the submission at once (issue 12): time, consent, offer, plan.
     found = Violations()
-    if ended_at <= started_at:
-        found.add("SIP", _("The meeting must end after it started."), field="ended_at")
+    found.check(
+        meeting_rules.check_ends_after_start, started_at=started_at, ended_at=ended_at, rule="SIP"
+    )
     found.check(
         rules.check_meeting_can_be_held,
         consent_valid=sip_consent_valid(sip, on=held_on),

@@ -6,11 +6,12 @@ No database: plain values in, the day passed in; every date limit one day either
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain import deadlines as dl
+from domain import meetings
 from domain.deadlines import DeadlineKind, DeadlineStatus
 from domain.errors import RuleViolation
 from domain.rulesets import OSTERGOTLAND, VASTRA_GOTALAND
@@ -512,3 +513,17 @@ def test_a_booked_meeting_is_offered_for_recording_from_its_day():
     assert not may_record_as_held(scheduled_on=HELD + ONE_DAY, today=HELD)
     assert may_record_as_held(scheduled_on=HELD, today=HELD)
     assert may_record_as_held(scheduled_on=HELD - ONE_DAY, today=HELD)
+
+
+@pytest.mark.parametrize("rule", ["SIP", "R-MEET-1"])
+def test_a_meeting_ends_after_it_starts(rule):
+    """One rule for both meetings (domain.meetings), asked with each service's rule id."""
+    start = datetime(2026, 5, 15, 9, 0, tzinfo=UTC)
+    meetings.check_ends_after_start(started_at=start, ended_at=None, rule=rule)
+    meetings.check_ends_after_start(
+        started_at=start, ended_at=start + timedelta(minutes=1), rule=rule
+    )
+    for ended_at in (start, start - timedelta(minutes=1)):
+        with pytest.raises(RuleViolation) as caught:
+            meetings.check_ends_after_start(started_at=start, ended_at=ended_at, rule=rule)
+        assert (caught.value.rule, caught.value.field) == (rule, "ended_at")
