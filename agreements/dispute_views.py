@@ -155,9 +155,16 @@ class DisputeOpenView(ServiceFormMixin, PolicyObjectMixin, FormView):  # type: i
                 details={"action": "open"},
             )
         open_dispute = agreement.disputes.filter(status=Dispute.Status.OPEN).first()
-        if open_dispute is not None:
-            messages.info(self.request, gettext_lazy("The agreement already has an open dispute."))
-            return redirect("agreements:dispute_detail", pk=open_dispute.pk)
+        refused = rules.opening_refused(
+            has_open_dispute=open_dispute is not None,
+            placement_started=agreement.placement.actual_start is not None,
+        )
+        if refused:
+            # R-DISP-1: no form that cannot succeed; back where the reason is seen.
+            messages.info(self.request, gettext(refused))
+            if open_dispute is not None:
+                return redirect("agreements:dispute_detail", pk=open_dispute.pk)
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
         return None
 
     def _sip_meetings(self) -> Any:

@@ -85,13 +85,13 @@ def dispute_open(
     )
     if data.raised_by_principal_id not in locked.principal_ids:
         raise RuleViolation(rules.RULE, _("Only the two principals of the agreement dispute it."))
-    if locked.disputes.filter(status=Dispute.Status.OPEN).exists():
-        raise RuleViolation(rules.RULE, _("The agreement already has an open dispute."))
-    rules.check_opening(
-        opened_on=today,
-        terms=_sip_meeting_terms(locked, data),
-        agreement_has_placement_start=locked.placement.actual_start is not None,
+    refused = rules.opening_refused(
+        has_open_dispute=locked.disputes.filter(status=Dispute.Status.OPEN).exists(),
+        placement_started=locked.placement.actual_start is not None,
     )
+    if refused:
+        raise RuleViolation(rules.RULE, refused)
+    rules.check_opening(opened_on=today, terms=_sip_meeting_terms(locked, data))
     assert data.sip_meeting is not None and data.effective_from is not None  # checked above
     dispute = Dispute.objects.create(
         agreement=locked,

@@ -27,6 +27,7 @@ from core.models import AuditAction
 from core.policy import CHANGE, deny, visible
 from core.streaming import csv_response
 from core.viewmixins import PolicyObjectMixin
+from domain import disputes as dispute_rules
 from domain.errors import RuleViolation, RuleViolations, violations_of
 from organisations.models import FinancialMandate, Membership, Principal, User
 from placements.models import Placement
@@ -415,13 +416,20 @@ class AgreementDetailView(PolicyObjectMixin, View):
                 "-opened_on", "-pk"
             )
         )
+        is_party = bool(party_principal_ids(request.user, agreement))
+        # R-DISP-1: a party may open a dispute unless the domain says why not (shown instead).
+        dispute_refused = dispute_rules.opening_refused(
+            has_open_dispute=any(d.status == "open" for d in disputes),
+            placement_started=agreement.placement.actual_start is not None,
+        )
         context = {
             "agreement": agreement,
             "disputes": disputes,
-            # R-DISP-1: a party opens a dispute when none is open and the placement has started.
-            "can_open_dispute": agreement.placement.actual_start is not None
-            and not any(d.status == "open" for d in disputes)
-            and bool(party_principal_ids(request.user, agreement)),
+            "can_open_dispute": is_party and dispute_refused is None,
+            # The open dispute is listed above; only the other reason needs saying.
+            "dispute_refused": _(dispute_refused)
+            if is_party and dispute_refused and not any(d.status == "open" for d in disputes)
+            else "",
             "placement": agreement.placement,
             "show_details": child_details_visible(request.user, agreement.placement.child),
             "versions": versions,

@@ -189,9 +189,22 @@ class TemporarySplitTerms:
     region_amount_per_month: Decimal | None
 
 
-def check_opening(
-    *, opened_on: date, terms: TemporarySplitTerms, agreement_has_placement_start: bool
-) -> None:
+def opening_refused(*, has_open_dispute: bool, placement_started: bool) -> str | None:
+    """R-DISP-1: why no dispute can be opened on the agreement now, or None when one can: one
+    open dispute at a time, and none before the placement has started (there is no cost to
+    dispute yet). The service refuses with this message; the agreement page shows it to the
+    parties instead of the button, and the opening page sends them back with it."""
+    if has_open_dispute:
+        return _("The agreement already has an open dispute.")
+    if not placement_started:
+        return _(
+            "A dispute can be opened once the placement has started: until then there is no "
+            "cost to dispute."
+        )
+    return None
+
+
+def check_opening(*, opened_on: date, terms: TemporarySplitTerms) -> None:
     """R-DISP-1: opening a dispute requires the temporary split agreed at once, through a held
     SIP meeting of the child, in force from the day the dispute is opened at the latest, with
     exactly one of a percentage and an amount."""
@@ -231,8 +244,6 @@ def check_opening(
         found.add(RULE, _("The percentage must be between 0 and 100."), field="region_percent")
     elif terms.region_amount_per_month is not None and terms.region_amount_per_month < 0:
         found.add(RULE, _("The amount cannot be negative."), field="region_amount_per_month")
-    if not agreement_has_placement_start:
-        found.add(RULE, _("The placement has not started: there is no cost to dispute yet."))
     found.raise_if_any()
 
 

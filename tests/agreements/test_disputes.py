@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from agreements import disputes as services
 from agreements import selectors
@@ -459,3 +460,50 @@ def test_a_body_member_sees_the_case_by_number_and_initials_and_the_next_step_in
     assert placement.child.first_name not in html  # personal data only where needed
     assert "Den delregionala vårdsamverkan löser tvisten inom 30 dagar" in html
     assert "senast" in html
+
+
+# --- not before the placement has started (R-DISP-1) ---------------------------------------------
+
+
+@pytest.fixture
+def not_started(placement, draft, sip_meeting, areas):
+    """A signed agreement whose placement has not started yet."""
+    sign(draft, effective_from=date(2026, 6, 1), signed_on=date(2026, 4, 28))
+    return draft.agreement
+
+
+def test_r_disp_1_no_dispute_before_the_placement_has_started(
+    not_started, gbg_caseworker, goteborg, sip_meeting
+):
+    with pytest.raises(RuleViolation) as caught:
+        _open(not_started, gbg_caseworker, goteborg, sip_meeting)
+    assert caught.value.rule == "R-DISP-1"
+    assert not Dispute.objects.exists()
+
+
+def test_before_the_start_the_agreement_page_says_why_instead_of_offering_the_form(
+    client, not_started, gbg_caseworker
+):
+    client.force_login(gbg_caseworker)
+    with translation.override("sv"):
+        page = client.get(
+            reverse("agreements:agreement_detail", args=[not_started.pk]),
+            HTTP_ACCEPT_LANGUAGE="sv",
+        ).content.decode()
+        opening = client.get(
+            reverse("agreements:dispute_open", args=[not_started.pk]), HTTP_ACCEPT_LANGUAGE="sv"
+        )
+    reason = "En tvist kan öppnas när placeringen har börjat"
+    assert reason in page
+    assert reverse("agreements:dispute_open", args=[not_started.pk]) not in page
+    # A guessed address of the opening form leads back to the page with the reason.
+    assert opening.status_code == 302
+    assert opening["Location"] == reverse("agreements:agreement_detail", args=[not_started.pk])
+    assert reason in client.get(opening["Location"], HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+
+def test_after_the_start_the_page_offers_the_form_and_no_reason(client, case, gbg_caseworker):
+    client.force_login(gbg_caseworker)
+    page = client.get(reverse("agreements:agreement_detail", args=[case.pk])).content.decode()
+    assert reverse("agreements:dispute_open", args=[case.pk]) in page
+    assert "once the placement has started" not in page

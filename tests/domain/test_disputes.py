@@ -170,9 +170,7 @@ def _terms(**changes):
 
 
 def test_r_disp_1_a_dispute_opens_with_a_temporary_split_agreed_through_the_sip():
-    rules.check_opening(
-        opened_on=date(2026, 5, 15), terms=_terms(), agreement_has_placement_start=True
-    )
+    rules.check_opening(opened_on=date(2026, 5, 15), terms=_terms())
 
 
 @pytest.mark.parametrize(
@@ -190,9 +188,7 @@ def test_r_disp_1_a_dispute_opens_with_a_temporary_split_agreed_through_the_sip(
 )
 def test_r_disp_1_no_dispute_without_a_temporary_split_in_force(changes, field):
     with pytest.raises(RuleViolation) as caught:
-        rules.check_opening(
-            opened_on=date(2026, 5, 15), terms=_terms(**changes), agreement_has_placement_start=True
-        )
+        rules.check_opening(opened_on=date(2026, 5, 15), terms=_terms(**changes))
     assert caught.value.rule == "R-DISP-1"
     assert field in {v.field for v in getattr(caught.value, "violations", [caught.value])}
 
@@ -352,3 +348,22 @@ def test_r_disp_1_only_an_open_dispute_at_the_regional_level_gets_a_recommendati
         with pytest.raises(RuleViolation) as caught:
             rules.check_recommendation_level(state)
         assert caught.value.rule == "R-DISP-1"
+
+
+@pytest.mark.parametrize(
+    ("has_open_dispute", "placement_started", "refused"),
+    [
+        (False, True, None),
+        (True, True, "The agreement already has an open dispute."),
+        (True, False, "The agreement already has an open dispute."),
+        (False, False, "once the placement has started"),
+    ],
+)
+def test_r_disp_1_when_a_dispute_can_be_opened(has_open_dispute, placement_started, refused):
+    answer = rules.opening_refused(
+        has_open_dispute=has_open_dispute, placement_started=placement_started
+    )
+    if refused is None:
+        assert answer is None
+    else:
+        assert answer is not None and refused in answer
