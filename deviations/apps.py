@@ -28,6 +28,8 @@ class DeviationsConfig(AppConfig):
         from core.views import START_PANELS
 
         START_PANELS.append(_cooperation_panel)
+        # Everyone's start page: the deviations their units are to receive and answer.
+        START_PANELS.append(_to_answer_panel)
 
 
 def _cooperation_panel(request: Any) -> dict[str, Any]:
@@ -40,3 +42,14 @@ def _cooperation_panel(request: Any) -> dict[str, Any]:
     if actor_for(request.user).grants:
         return {"cooperation_bodies": []}
     return {"cooperation_bodies": list(bodies_of(request.user).select_related("sub_region"))}
+
+
+def _to_answer_panel(request: Any) -> dict[str, Any]:
+    """R-DEV-1: the receiving units answer within the area's days; the start page shows what
+    is waiting for the person's units, the earliest answer date first."""
+    from django.utils import timezone
+
+    from .selectors import awaiting_my_units
+
+    items, count = awaiting_my_units(request.user, today=timezone.localdate())
+    return {"deviations_to_answer": items, "deviations_to_answer_count": count}

@@ -56,17 +56,18 @@ def _social_services_principal_ids(actor: Actor) -> set[int]:
     }
 
 
+def _receiver_q(actor: Actor) -> Q:
+    """The deviations the person's own units received: the receiving unit, or without one the
+    receiving municipality's social-services units (as ``parties_of`` says RECEIVER)."""
+    return Q(receiving_unit_id__in=actor.unit_ids(*CASE_ROLES)) | Q(
+        receiving_unit__isnull=True,
+        receiving_principal_id__in=_social_services_principal_ids(actor),
+    )
+
+
 def _member_q(actor: Actor) -> Q:
     """The deviations of the person's own units: reported by one, or received by one."""
-    unit_ids = actor.unit_ids(*CASE_ROLES)
-    return (
-        Q(reporting_unit_id__in=unit_ids)
-        | Q(receiving_unit_id__in=unit_ids)
-        | Q(
-            receiving_unit__isnull=True,
-            receiving_principal_id__in=_social_services_principal_ids(actor),
-        )
-    )
+    return Q(reporting_unit_id__in=actor.unit_ids(*CASE_ROLES)) | _receiver_q(actor)
 
 
 def _body_q(user: Any) -> Q:

@@ -20,7 +20,7 @@ from organisations.models import SubRegion
 from placements.policy import visible_child_names
 
 from .models import Deviation, DeviationCategory, DeviationStatus
-from .policy import CASE_ROLES, _body_q, _member_q
+from .policy import CASE_ROLES, _body_q, _member_q, _receiver_q
 
 # The list's "whose" filter.
 MINE = "mine"
@@ -48,6 +48,47 @@ def deviation_list(
     return qs.select_related(
         "reporting_unit", "reporting_principal", "receiving_principal", "receiving_unit"
     ).order_by("-reported_on", "-pk")
+
+
+@dataclass(frozen=True)
+class ToAnswer:
+    """A deviation the person's unit is to receive or answer (R-DEV-1), for the start page."""
+
+    deviation: Deviation
+    action: rules.Action
+    overdue: bool
+
+
+def awaiting_my_units(user: Any, *, today: date, limit: int = 5) -> tuple[list[ToAnswer], int]:
+    """R-DEV-1: the deviations at the local level that the person's units received and have
+    not answered (``rules.AWAITING_RECEIVER``), the earliest answer date first: at most
+    ``limit`` of them, and how many there are (one query, two when there are more)."""
+    actor = actor_for(user)
+    if not actor.grants:
+        return [], 0
+    found = (
+        visible(user, Deviation)
+        .filter(
+            _receiver_q(actor),
+            level=Level.LOCAL.value,
+            status__in=[s.value for s in rules.AWAITING_RECEIVER],
+        )
+        .select_related("reporting_principal")
+        .order_by("answer_due_on", "pk")
+    )
+    rows = list(found[: limit + 1])
+    count = len(rows) if len(rows) <= limit else found.count()
+    items = []
+    for deviation in rows[:limit]:
+        step = rules.next_step(
+            status=rules.Status(deviation.status),
+            level=Level.LOCAL,
+            due_on=deviation.answer_due_on,
+            today=today,
+        )
+        assert step.action is not None and step.party == rules.Party.RECEIVER
+        items.append(ToAnswer(deviation, step.action, step.overdue))
+    return items, count
 
 
 def child_label(user: Any, deviation: Deviation, names: dict[int, str] | None = None) -> str:

@@ -248,6 +248,9 @@ def answer_due_on(*, reported_on: date, area_days: int | None) -> date:
 
 
 AWAITING_ANSWER = frozenset({Status.REPORTED, Status.RECEIVED, Status.ESCALATED})
+# At the local level the receiving principal's units act while the deviation is reported
+# (receive it) or received (answer it): ``next_step`` names them for these statuses only.
+AWAITING_RECEIVER = frozenset({Status.REPORTED, Status.RECEIVED})
 
 
 def is_overdue(*, status: Status, due_on: date, today: date) -> bool:
