@@ -66,6 +66,26 @@ SAFE_DETAIL_KEYS = (
     "filters",
     "format",
 )
+# The details' keys as the reviewer reads them (the values are shown as recorded).
+DETAIL_LABELS = {
+    "action": _("action"),
+    "page": _("page"),
+    "pdf": _("PDF"),
+    "statement": _("statement"),
+    "month": _("month"),
+    "found": _("hits"),
+    "number": _("number"),
+    "filters": _("filters"),
+    "format": _("format"),
+    "fields": _("fields"),
+}
+# Audited things that are no model (a statement, a report): their names for the reviewer.
+PSEUDO_TYPE_LABELS = {
+    "agreements.statement": _("Cost statement"),
+    "agreements.verification": _("Signature verification"),
+    "followup.report": _("Annual follow-up report"),
+    "exports.import": _("Import"),
+}
 
 
 def reviewer_principal_ids(user: Any) -> set[int]:
@@ -203,9 +223,12 @@ def child_names(user: Any, child_ids: Iterable[int]) -> dict[int, str]:
 
 
 def object_type_label(object_type: str) -> str:
-    """``placements.child`` -> "Barn" (the model's verbose name), else the raw type."""
+    """``placements.child`` -> "Barn" (the model's verbose name), a statement or report by
+    its name (``PSEUDO_TYPE_LABELS``), else the raw type."""
     if not object_type:
         return ""
+    if object_type in PSEUDO_TYPE_LABELS:
+        return str(PSEUDO_TYPE_LABELS[object_type])
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
@@ -216,12 +239,23 @@ def object_type_label(object_type: str) -> str:
 def safe_details(event: AuditEvent) -> str:
     """The row's details that carry no personal data, as ``key: value`` pairs."""
     details = event.details if isinstance(event.details, dict) else {}
-    parts = [f"{key}: {_text(details[key])}" for key in SAFE_DETAIL_KEYS if key in details]
+    parts = [
+        f"{DETAIL_LABELS[key]}: {_detail_value(key, details[key])}"
+        for key in SAFE_DETAIL_KEYS
+        if key in details
+    ]
     if event.action == AuditAction.UPDATE and details:
         fields = sorted(k for k in details if k not in SAFE_DETAIL_KEYS)
         if fields:
-            parts.append("fields: " + ", ".join(fields))
+            parts.append(f"{DETAIL_LABELS['fields']}: " + ", ".join(fields))
     return "; ".join(parts)
+
+
+def _detail_value(key: str, value: Any) -> str:
+    """The value as recorded; an ``action`` that is one of the log's events by its name."""
+    if key == "action" and value in AuditAction.values:
+        return str(AuditAction(value).label).lower()
+    return _text(value)
 
 
 def _text(value: Any) -> str:

@@ -615,3 +615,24 @@ def test_page_queries_are_bounded(
     with django_assert_max_num_queries(EXPORT_QUERIES):
         response = client.get(EXPORT, {"view": view})
         read_csv(response)
+
+
+def test_statements_and_details_are_named_for_the_reviewer_in_swedish(
+    client_for, gbg_manager, gbg_caseworker, gbg_social
+):
+    """A statement, a report or an import is no model: named for the reviewer, not by the
+    internal type; the details' keys in Swedish (the values as recorded)."""
+    event(
+        AuditAction.EXPORT,
+        gbg_caseworker,
+        gbg_social,
+        object_type="agreements.statement",
+        details={"month": "2026-04", "format": "csv"},
+    )
+    event(AuditAction.VIEW, gbg_caseworker, gbg_social, object_type="followup.report")
+    event(AuditAction.DENIED, gbg_caseworker, gbg_social, details={"action": "view"})
+    html = client_for(gbg_manager).get(LOG, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Kostnadsredovisning" in html and "Rapport för årlig uppföljning" in html
+    assert "månad: 2026-04; format: csv" in html
+    assert "händelse: visning" in html  # the recorded "view", by its name in the log
+    assert "agreements.statement" not in html and "followup.report" not in html
