@@ -176,6 +176,7 @@ def _sip_facts(sip: Sip, *, guardian_ids: list[int], birth_date: date, today: da
         consent_valid=consent_valid,
         held_on=_local(held.started_at) if held else None,
         booked_meeting_id=booked.pk if booked else None,
+        booked_meeting_on=booked.scheduled_on if booked else None,
     )
 
 
@@ -607,7 +608,7 @@ def _step_view(
         badge=badge,
         icon=icon,
         when=when_text(step.state, due_on=step.due_on, done_on=step.done_on, days=step.days),
-        reasons=[_(reason.message) for reason in step.missing],
+        reasons=[_reason_text(reason) for reason in step.missing],
     )
     if step.action is not None:
         url = _action_url(
@@ -823,6 +824,12 @@ class SipPanel:
     reasons: list[str] = field(default_factory=list)  # what the step still lacks
     deadlines: list[DeadlineView] = field(default_factory=list)
     placements: list[tuple[str, str]] = field(default_factory=list)  # (name, URL)
+
+
+def _reason_text(reason: rules.Reason) -> str:
+    if reason.on is None:
+        return _(reason.message)
+    return _(reason.message) % {"date": format_date(reason.on)}
 
 
 def _sip_step_title(step: sip_rules.SipNextStep) -> str:

@@ -31,6 +31,7 @@ from . import placements as placement_rules
 from .agreements import AgreementStatus, check_agreement_content
 from .errors import RuleViolation
 from .i18n import gettext_noop as _
+from .meetings import may_record_as_held
 from .placements import ExamKind, PlacementFacts, PlacementStatus
 from .rulesets import RuleSet
 
@@ -84,6 +85,7 @@ class Reason:
 
     rule: str
     message: str
+    on: date | None = None  # the date the message names as %(date)s, if any
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class SipFacts:
     consent_valid: bool  # R-SIP-2, on the day
     held_on: date | None = None  # the first meeting held with its plan (R-SIP-5)
     booked_meeting_id: int | None = None  # a meeting booked and not yet held
+    booked_meeting_on: date | None = None  # its day
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,21 @@ def _agreement_steps(
             action, ref = Action.RECORD_CONSENT, sip.sip_id
         elif sip.booked_meeting_id is None:
             action, ref = Action.BOOK_SIP_MEETING, sip.sip_id
+        elif sip.booked_meeting_on is not None and not may_record_as_held(
+            scheduled_on=sip.booked_meeting_on, today=today
+        ):
+            # Recorded as held only once it has taken place (domain.meetings): waited for.
+            missing.append(
+                Reason(
+                    "R-SIP-1",
+                    _(
+                        "The SIP meeting is booked for %(date)s: record it as held, with the "
+                        "plan, once it has taken place"
+                    ),
+                    on=sip.booked_meeting_on,
+                )
+            )
+            ref = sip.booked_meeting_id
         else:
             action, ref = Action.RECORD_SIP_MEETING_HELD, sip.booked_meeting_id
     steps.append(

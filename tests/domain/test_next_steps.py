@@ -162,6 +162,26 @@ def test_the_one_action_of_the_sip_meeting_step_follows_consent_and_booking(fact
     assert [r.rule for r in meeting.missing] == ([] if facts.consent_valid else ["R-SIP-2"])
 
 
+@pytest.mark.parametrize(
+    ("booked_on", "offered"),
+    [(TODAY + DAY, False), (TODAY, True), (TODAY - DAY, True)],
+)
+def test_a_booked_sip_meeting_is_offered_for_recording_from_its_day(booked_on, offered):
+    """A meeting is recorded as held only once it has taken place (domain.meetings): before its
+    day the placement's step waits and says when, instead of offering a form that refuses."""
+    facts = planned(sip=sip(booked_meeting_id=11, booked_meeting_on=booked_on))
+    meeting = by_kind(next_steps(facts, today=TODAY), StepKind.SIP_MEETING_HELD)
+    if offered:
+        assert (meeting.action, meeting.ref, list(meeting.missing)) == (
+            Action.RECORD_SIP_MEETING_HELD,
+            11,
+            [],
+        )
+    else:
+        assert meeting.action is None
+        assert [(r.rule, r.on) for r in meeting.missing] == [("R-SIP-1", booked_on)]
+
+
 def test_a_held_sip_meeting_opens_the_cost_meeting_and_nothing_further():
     """R-MEET-1: the cost meeting after the SIP meeting; the agreement after the cost meeting."""
     steps = next_steps(planned(sip=sip(held_on=TODAY - DAY)), today=TODAY)

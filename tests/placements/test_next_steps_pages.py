@@ -90,6 +90,30 @@ def test_with_consent_the_sip_meeting_is_booked_from_the_panel(client_for, sip, 
     assert "2026-05-26 (11 dagar kvar)" in panel
 
 
+def test_a_meeting_booked_for_a_later_day_is_waited_for_not_offered(
+    client_for, sip, gbg_caseworker
+):
+    """A meeting is recorded as held once it has taken place (domain.meetings): booked for
+    next week, the placement's and the child's panels say when instead of offering the form
+    that would refuse it (found by an exploratory review)."""
+    from sip import services as sip_services
+    from sip.models import SipMeeting
+
+    meeting = sip_services.meeting_schedule(
+        user=gbg_caseworker,
+        sip=sip,
+        meeting=SipMeeting(
+            sip=sip, kind=SipMeeting.Kind.INITIAL, scheduled_on=date(2026, 5, 20), place="Rum 1"
+        ),
+    )
+    client = client_for(gbg_caseworker)
+    held_url = reverse("sip:meeting_held", args=[meeting.pk])
+    for html in (detail(client, sip.placements.get().pk), child_page(client, sip.child_id)):
+        panel = panel_of(html)
+        assert held_url not in panel
+        assert "SIP-mötet är bokat till 2026-05-20" in panel
+
+
 def test_after_the_sip_meeting_the_cost_meeting_is_the_next_step(
     client_for, sip_meeting, placement, gbg_caseworker
 ):
