@@ -237,7 +237,11 @@ class PlacementCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
         self.previous = None
         previous_id = id_param(request.GET, "previous") or id_param(request.POST, "previous")
         if previous_id is not None:
-            self.previous = get_or_404(request, Placement, action=CHANGE, pk=previous_id)
+            # A move follows one of this child's placements: another child's is a forged
+            # address, answered as any object outside the scope (404 and a denied row).
+            self.previous = get_or_404(
+                request, Placement, action=CHANGE, pk=previous_id, child_id=kwargs["child_pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -256,7 +260,7 @@ class PlacementCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
         unit = _editing_units(self.request.user).first()
         if unit is not None:
             initial["placing_unit"] = unit.pk
-        if self.previous is not None and self.previous.child_id == self.child.pk:
+        if self.previous is not None:
             p = self.previous
             initial.update(
                 legal_basis=p.legal_basis,
@@ -291,14 +295,11 @@ class PlacementCreateView(ServiceFormMixin, PolicyObjectMixin, CreateView):
     success_message = gettext_lazy("The placement has been registered.")
 
     def perform(self, form: forms.PlacementForm) -> Any:
-        previous = (
-            self.previous if self.previous and self.previous.child_id == self.child.pk else None
-        )
         return services.placement_create(
             user=self.request.user,
             child=self.child,
             placement=form.save(commit=False),
-            previous=previous,
+            previous=self.previous,
         )
 
     def get_success_url(self) -> str:

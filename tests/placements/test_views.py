@@ -736,6 +736,23 @@ def test_a_second_move_from_the_same_placement_is_refused_with_a_message(
     assert not Placement.objects.filter(provider_name="B").exists()
 
 
+def test_a_move_from_another_childs_placement_is_a_404_and_links_nothing(
+    client_for, gbg_placement, gbg_social, gbg_caseworker, goteborg
+):
+    """A forged ``previous`` (a placement of another child of the same organisation, which the
+    caseworker may see) is answered like any address outside the scope, not ignored."""
+    from tests.placements.factories import ChildFactory
+
+    other = ChildFactory(home_municipality=goteborg, responsible_unit=gbg_social)
+    url = reverse("placements:placement_create", args=[other.pk]) + f"?previous={gbg_placement.pk}"
+    client = client_for(gbg_caseworker)
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, _move_data(gbg_social, gbg_caseworker)).status_code == 404
+    assert not Placement.objects.filter(child=other).exists()
+    assert not Placement.objects.filter(previous=gbg_placement).exists()
+
+
 def _active(placement, **changes):
     Placement.objects.filter(pk=placement.pk).update(
         status=Placement.Status.ACTIVE, actual_start=date(2026, 5, 1), **changes
