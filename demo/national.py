@@ -674,7 +674,9 @@ class NationalBuilder:
                 # R-PLAC-6: issued before a started placement could start (some on the day).
                 placement.power_of_attorney_scope = "Får besluta om vårdbesök och skolfrågor."
                 if started or self.chance(0.5):
-                    placement.power_of_attorney_issued_on = start - self.days(0, 10)
+                    issued = start - self.days(0, 10)
+                    # Recorded once issued (domain.placements.check_recorded_dates).
+                    placement.power_of_attorney_issued_on = issued if issued <= today else None
             if started:
                 if self.chance(0.7):
                     appointed = start + self.days(0, 35)

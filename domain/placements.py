@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .errors import RuleViolation
+from .errors import RuleViolation, Violations
 from .i18n import gettext_noop as _
 from .identity import age_on
 
@@ -134,6 +134,53 @@ def takes_new_work(status: PlacementStatus | str) -> bool:
     no cost-responsibility meeting and no health examination (what was recorded before stays,
     and can be corrected). Pages ask this before they offer either."""
     return PlacementStatus(status) != PlacementStatus.CANCELLED
+
+
+@dataclass(frozen=True)
+class RecordedDates:
+    """Dates of things a placement records as having happened (not plans)."""
+
+    report_received_on: date | None = None  # the investigation's report (002 §3.3.1)
+    investigation_decided_on: date | None = None
+    investigation_completed_on: date | None = None
+    care_contact_appointed_on: date | None = None  # R-PLAC-5
+    care_contact_named: bool = False  # a name or a unit of the care contact is given
+    power_of_attorney_issued_on: date | None = None  # R-PLAC-6
+
+
+# (field, rule) of each recorded date, in the form's order; the form names one field otherwise.
+_RECORDED = (
+    ("power_of_attorney_issued_on", "R-PLAC-6"),
+    ("care_contact_appointed_on", "R-PLAC-5"),
+    ("report_received_on", "002 §3.3.1"),
+    ("investigation_decided_on", "002 §3.3.1"),
+    ("investigation_completed_on", "002 §3.3.1"),
+)
+_FORM_FIELDS = {"report_received_on": "investigation_report_on"}
+
+
+def check_recorded_dates(dates: RecordedDates, *, today: date) -> None:
+    """What a placement records as done has happened: a report received, a decision taken, an
+    investigation completed, a care contact appointed, a power of attorney issued — none of
+    them after ``today`` (found by an exploratory review: a report "received" next year made a
+    deadline for it). A care contact's appointment date names a care contact (R-PLAC-5).
+    Every violation at once, each on its field."""
+    found = Violations()
+    for name, rule in _RECORDED:
+        value = getattr(dates, name)
+        if value is not None and value > today:
+            found.add(
+                rule,
+                _("This date cannot be in the future: record it once it has happened."),
+                field=_FORM_FIELDS.get(name, name),
+            )
+    if dates.care_contact_appointed_on is not None and not dates.care_contact_named:
+        found.add(
+            "R-PLAC-5",
+            _("Name the care contact who was appointed, or leave the date empty."),
+            field="care_contact_name",
+        )
+    found.raise_if_any()
 
 
 def check_open_for_work(status: PlacementStatus | str, *, field: str | None = None) -> None:
@@ -457,10 +504,19 @@ def check_health_exam(
     today: date,
 ) -> None:
     """R-PLAC-4: initiated → appointment offered → done, or "obviously unnecessary" with a
-    reason. Dates run forwards; a step needs the one before it; an examination is recorded as
-    done once it has been (found by an exploratory review: "done 2027-01-10" was stored). The
+    reason. Dates run forwards; a step needs the one before it; each step is recorded once it
+    has happened (found by exploratory reviews: "done 2027-01-10" was stored). The
     examining unit fits the kind of examination (``check_examining_unit``)."""
     check_examining_unit(kind=kind, unit_kind=unit_kind, unit_in_region=unit_in_region)
+    # Initiated and offered are recorded once done: a date ahead would meet R-PLAC-4's
+    # deadline by accident (found by an exploratory review).
+    for name, value in (("initiated_on", initiated_on), ("offered_on", offered_on)):
+        if value is not None and value > today:
+            raise RuleViolation(
+                "R-PLAC-4",
+                _("This date cannot be in the future: record it once it has happened."),
+                field=name,
+            )
     if unnecessary_reason.strip() and (offered_on or done_on):
         raise RuleViolation(
             "R-PLAC-4",

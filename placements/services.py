@@ -175,7 +175,21 @@ def _check_dates(placement: Placement) -> None:
     found.check(
         rules.check_moved_in, actual_start=placement.actual_start, today=timezone.localdate()
     )
+    found.check(rules.check_recorded_dates, _recorded_dates(placement), today=timezone.localdate())
     found.raise_if_any()
+
+
+def _recorded_dates(placement: Placement) -> rules.RecordedDates:
+    return rules.RecordedDates(
+        report_received_on=placement.investigation_report_on,
+        investigation_decided_on=placement.investigation_decided_on,
+        investigation_completed_on=placement.investigation_completed_on,
+        care_contact_appointed_on=placement.care_contact_appointed_on,
+        care_contact_named=bool(
+            placement.care_contact_name.strip() or placement.care_contact_unit_id
+        ),
+        power_of_attorney_issued_on=placement.power_of_attorney_issued_on,
+    )
 
 
 @transaction.atomic
@@ -213,7 +227,14 @@ def placement_update(*, user: Any, placement: Placement, before: dict[str, Any])
     if placement.status == Placement.Status.PLANNED:
         _check_dates(placement)  # new dates are checked as at registering
     else:
-        rules.check_moved_in(actual_start=placement.actual_start, today=timezone.localdate())
+        found = Violations()
+        found.check(
+            rules.check_moved_in, actual_start=placement.actual_start, today=timezone.localdate()
+        )
+        found.check(
+            rules.check_recorded_dates, _recorded_dates(placement), today=timezone.localdate()
+        )
+        found.raise_if_any()
     rules.check_update(placement.facts(), on=timezone.localdate())
     placement.save()
     audit_record(

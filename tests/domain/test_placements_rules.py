@@ -514,6 +514,37 @@ def test_health_exam_steps_out_of_order_are_refused(offered_on, done_on, unneces
 
 
 @pytest.mark.parametrize(
+    ("initiated_on", "offered_on", "refused"),
+    [
+        (INITIATED, INITIATED + timedelta(days=3), None),  # offered today
+        (INITIATED + timedelta(days=3), None, None),  # initiated today
+        (INITIATED, INITIATED + timedelta(days=4), "offered_on"),
+        (INITIATED + timedelta(days=4), None, "initiated_on"),
+    ],
+)
+def test_health_exam_initiated_or_offered_after_today_is_refused(initiated_on, offered_on, refused):
+    """R-PLAC-4: an offer dated ahead would meet the four-week deadline by accident; today
+    itself is accepted."""
+
+    def check():
+        check_health_exam(
+            initiated_on=initiated_on,
+            offered_on=offered_on,
+            done_on=None,
+            unnecessary_reason="",
+            today=INITIATED + timedelta(days=3),
+            **NO_UNIT,
+        )
+
+    if refused is None:
+        check()
+        return
+    with pytest.raises(RuleViolation) as excinfo:
+        check()
+    assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-4", refused)
+
+
+@pytest.mark.parametrize(
     ("kind", "unit_kind", "in_region", "allowed"),
     [
         (ExamKind.ORAL, "dental_care", True, True),
@@ -720,3 +751,61 @@ def test_an_examination_is_recorded_as_done_once_it_has_taken_place():
             **NO_UNIT,
         )
     assert (rule_of(excinfo), excinfo.value.field) == ("R-PLAC-4", "done_on")
+
+
+# --- dates of what has happened (found by an exploratory review) ------------------------------
+
+
+def test_recorded_dates_up_to_today_pass():
+    from domain.placements import RecordedDates, check_recorded_dates
+
+    today = date(2026, 5, 15)
+    check_recorded_dates(RecordedDates(), today=today)
+    check_recorded_dates(
+        RecordedDates(
+            report_received_on=today,
+            investigation_decided_on=today,
+            investigation_completed_on=today,
+            care_contact_appointed_on=today,
+            care_contact_named=True,
+            power_of_attorney_issued_on=today,
+        ),
+        today=today,
+    )
+
+
+def test_recorded_dates_after_today_are_refused_each_on_its_field():
+    from domain.errors import violations_of
+    from domain.placements import RecordedDates, check_recorded_dates
+
+    today = date(2026, 5, 15)
+    tomorrow = today + timedelta(days=1)
+    with pytest.raises(RuleViolation) as caught:
+        check_recorded_dates(
+            RecordedDates(
+                report_received_on=tomorrow,
+                investigation_decided_on=tomorrow,
+                investigation_completed_on=tomorrow,
+                care_contact_appointed_on=tomorrow,
+                care_contact_named=True,
+                power_of_attorney_issued_on=tomorrow,
+            ),
+            today=today,
+        )
+    assert [(v.rule, v.field) for v in violations_of(caught.value)] == [
+        ("R-PLAC-6", "power_of_attorney_issued_on"),
+        ("R-PLAC-5", "care_contact_appointed_on"),
+        ("002 §3.3.1", "investigation_report_on"),
+        ("002 §3.3.1", "investigation_decided_on"),
+        ("002 §3.3.1", "investigation_completed_on"),
+    ]
+
+
+def test_r_plac_5_an_appointment_date_names_the_care_contact():
+    from domain.placements import RecordedDates, check_recorded_dates
+
+    with pytest.raises(RuleViolation) as caught:
+        check_recorded_dates(
+            RecordedDates(care_contact_appointed_on=date(2026, 5, 1)), today=date(2026, 5, 15)
+        )
+    assert (caught.value.rule, caught.value.field) == ("R-PLAC-5", "care_contact_name")

@@ -706,8 +706,8 @@ VALID: dict[str, Callable[[Any], dict[str, Any]]] = {
     },
     "health examination update": lambda w: {
         "kind": w.exam.kind,
-        "initiated_on": "2026-05-15",
-        "offered_on": "2026-05-20",
+        "initiated_on": "2026-05-14",
+        "offered_on": "2026-05-15",  # offered today (not ahead: R-PLAC-4)
     },
     "SIP create": lambda w: {"need_noticed_on": "2026-05-15", "initiating_unit": w.gbg_social.pk},
     "consent": lambda w: {

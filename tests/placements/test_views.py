@@ -4,7 +4,7 @@ protected identity, status moves and the placement list."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -751,6 +751,33 @@ def test_a_move_from_another_childs_placement_is_a_404_and_links_nothing(
     assert client.post(url, _move_data(gbg_social, gbg_caseworker)).status_code == 404
     assert not Placement.objects.filter(child=other).exists()
     assert not Placement.objects.filter(previous=gbg_placement).exists()
+
+
+def test_dates_of_what_has_not_happened_yet_are_refused_next_to_their_fields(
+    client_for, gbg_child, gbg_social, gbg_caseworker
+):
+    """A report "received" next year made a deadline for it (exploratory review): refused,
+    every such date at once, next to its field, with what was typed kept."""
+    from django.utils import timezone
+
+    future = (timezone.localdate() + timedelta(days=30)).isoformat()
+    data = _move_data(gbg_social, gbg_caseworker) | {
+        "investigation_report_on": future,
+        "care_contact_appointed_on": future,
+        "care_contact_name": "Dr. Ek",
+    }
+    response = client_for(gbg_caseworker).post(
+        reverse("placements:placement_create", args=[gbg_child.pk]),
+        data,
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    message = "Datumet kan inte ligga i framtiden: registrera det när det har hänt."
+    assert errors["investigation_report_on"] == [message]
+    assert errors["care_contact_appointed_on"] == [message]
+    assert f'value="{future}"' in response.content.decode()
+    assert not Placement.objects.filter(child=gbg_child).exists()
 
 
 def _active(placement, **changes):
