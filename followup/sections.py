@@ -149,6 +149,11 @@ def build_sections(report: Report) -> list[Section]:
         [_("First SIP meeting held within 3 weeks"), sips.in_time, before.in_time],
         [_("First SIP meeting held later"), sips.late, before.late],
         [_("First SIP meeting not held"), sips.not_held, before.not_held],
+        [
+            _("First SIP meeting not yet due (within its 3 weeks)"),
+            sips.not_yet_due,
+            before.not_yet_due,
+        ],
     ]
     sip_section = Section(
         key="sip",

@@ -104,17 +104,21 @@ class SipFigures:
     initiated: int
     in_time: int
     late: int
-    not_held: int
+    not_held: int  # its three weeks have passed without the meeting
+    not_yet_due: int = 0  # still within its three weeks: neither in time nor late yet
 
     @property
     def percent_in_time(self) -> Decimal | None:
-        return share_percent(self.in_time, self.initiated)
+        """Of the SIPs whose three weeks have run out or whose meeting was held: one still
+        within its three weeks is not counted against the share (it may yet be in time)."""
+        return share_percent(self.in_time, self.initiated - self.not_yet_due)
 
 
-def sip_figures(scope: ReportScope, period: Period) -> SipFigures:
+def sip_figures(scope: ReportScope, period: Period, *, today: date) -> SipFigures:
     """SIPs whose need was noticed in the period, and how many held their first meeting within
     three weeks (R-SIP-1): the deadline rows of the first meeting say it (met on or before the
-    day it fell due), one aggregate."""
+    day it fell due; unmet and due today or later: not yet due), one aggregate."""
+    unmet = Q(met_on__isnull=True)
     row = Deadline.objects.filter(
         municipality_q(scope, "child__home_municipality"),
         kind=DeadlineKind.SIP_FIRST_MEETING,
@@ -123,9 +127,11 @@ def sip_figures(scope: ReportScope, period: Period) -> SipFigures:
         initiated=Count("pk"),
         in_time=Count("pk", filter=Q(met_on__isnull=False, met_on__lte=F("due_on"))),
         late=Count("pk", filter=Q(met_on__isnull=False, met_on__gt=F("due_on"))),
+        not_yet_due=Count("pk", filter=unmet & Q(due_on__gte=today)),
     )
     initiated, in_time, late = row["initiated"], row["in_time"], row["late"]
-    return SipFigures(initiated, in_time, late, initiated - in_time - late)
+    pending = row["not_yet_due"]
+    return SipFigures(initiated, in_time, late, initiated - in_time - late - pending, pending)
 
 
 # --- deviations (R-DEV-1) and disputes (R-DISP-1) ----------------------------------------------
@@ -703,12 +709,12 @@ def follow_up_report(
 ) -> Report:
     """R-FOLLOW-1: the whole report for one level and period, with the headline figures of the
     previous period to compare with, in a fixed number of queries."""
-    previous_sips = sip_figures(scope, previous)
+    previous_sips = sip_figures(scope, previous, today=today)
     return Report(
         scope=scope,
         period=period,
         previous=previous,
-        sips=sip_figures(scope, period),
+        sips=sip_figures(scope, period, today=today),
         previous_sips=previous_sips,
         deviations=deviation_figures(scope, period),
         disputes=dispute_figures(scope, period),
