@@ -130,9 +130,10 @@ class InvitationResponseForm(forms.Form):
         widget=forms.Textarea({"rows": 2}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invited_unit_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["forward_to"].queryset = _units()
+        # Forwarded to another unit: the invited unit itself is no choice (R-SIP-4).
+        self.fields["forward_to"].queryset = _units().exclude(pk=invited_unit_id)
 
 
 class MeetingScheduleForm(ModelForm):

@@ -275,9 +275,15 @@ def invitation_respond(
     if locked.response != Invitation.Response.PENDING:
         raise RuleViolation("R-SIP-4", _("The invitation has already been answered."))
     if response == Invitation.Response.FORWARDED:
-        if forward_to is None or forward_to.pk == locked.unit_id:
+        if forward_to is None:
             raise RuleViolation(
                 "R-SIP-4", _("Choose the unit to forward the invitation to."), field="forward_to"
+            )
+        if forward_to.pk == locked.unit_id:
+            raise RuleViolation(
+                "R-SIP-4",
+                _("Forward the invitation to another unit than the one invited."),
+                field="forward_to",
             )
         if not note.strip():
             raise RuleViolation(

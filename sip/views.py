@@ -330,14 +330,27 @@ class InvitationRespondView(PolicyObjectMixin, View):
     policy_model = Invitation
     policy_action = RESPOND
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = forms.InvitationResponseForm()
+    def get_policy_queryset(self, qs: Any) -> Any:
+        return qs.select_related("unit", "sip__child", "sip__initiating_unit__principal")
+
+    def _render(self, request: HttpRequest, form: forms.InvitationResponseForm) -> HttpResponse:
         return render(
-            request, "sip/invitation_respond.html", {"form": form, "invitation": self.object}
+            request,
+            "sip/invitation_respond.html",
+            {
+                "form": form,
+                "invitation": self.object,
+                "sip_visible": visible(request.user, Sip).filter(pk=self.object.sip_id).exists(),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(
+            request, forms.InvitationResponseForm(invited_unit_id=self.object.unit_id)
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = forms.InvitationResponseForm(request.POST)
+        form = forms.InvitationResponseForm(request.POST, invited_unit_id=self.object.unit_id)
         outcome = submit(
             request,
             form,
@@ -354,9 +367,7 @@ class InvitationRespondView(PolicyObjectMixin, View):
             if visible(request.user, Sip).filter(pk=self.object.sip_id).exists():
                 return redirect("sip:sip_detail", pk=self.object.sip_id)
             return redirect("sip:invitation_inbox")
-        return render(
-            request, "sip/invitation_respond.html", {"form": form, "invitation": self.object}
-        )
+        return self._render(request, form)
 
 
 class MeetingCreateView(PolicyObjectMixin, View):

@@ -194,6 +194,21 @@ def test_forwarding_without_a_unit_or_a_note_is_refused(
     assert Invitation.objects.count() == 1
 
 
+def test_the_answer_page_says_what_the_invitation_is_about_and_offers_other_units_only(
+    sip, bup_invitation, bup_clinician, primary_care, client_for
+):
+    """R-SIP-4: the invited unit itself is no choice to forward to (it gave a misleading
+    "choose a unit" error, third exploratory review); the page names the SIP and leads back."""
+    response = client_for(bup_clinician).get(_respond_url(bup_invitation))
+
+    choices = response.context["form"].fields["forward_to"].queryset
+    assert bup_invitation.unit_id not in {u.pk for u in choices}
+    assert primary_care.pk in {u.pk for u in choices}
+    html = response.content.decode()
+    assert reverse("sip:invitation_inbox") in html
+    assert sip.initiating_unit.name in html
+
+
 def test_answering_an_invitation_twice_is_refused(
     sip, bup_invitation, bup_clinician, client_for, audit
 ):
