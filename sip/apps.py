@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +19,30 @@ class SipConfig(AppConfig):
             _("SIP invitations"),
             (Role.CASEWORKER, Role.CLINICIAN, Role.MANAGER),
         )
+        # Everyone's start page: the invitations their units have not answered (R-SIP-4).
+        from core.views import START_PANELS
+
+        START_PANELS.append(_invitations_panel)
+
+
+def _invitations_panel(request: Any) -> dict[str, Any]:
+    """R-SIP-4: each invited party attends or finds the right unit; the start page shows the
+    invitations waiting for an answer from the person's units, the oldest first (one query,
+    two when there are more than five)."""
+    from core.policy import actor_for, visible
+
+    from .models import Invitation
+    from .policy import CASE_ROLES, RESPOND
+
+    units = actor_for(request.user).unit_ids(*CASE_ROLES)
+    if not units:
+        return {"invitations_to_answer": [], "invitations_to_answer_count": 0}
+    pending = (
+        visible(request.user, Invitation, RESPOND)
+        .filter(unit_id__in=units, response=Invitation.Response.PENDING)
+        .select_related("unit", "sip__child", "sip__initiating_unit__principal")
+        .order_by("invited_on", "pk")
+    )
+    rows = list(pending[:6])
+    count = len(rows) if len(rows) <= 5 else pending.count()
+    return {"invitations_to_answer": rows[:5], "invitations_to_answer_count": count}
