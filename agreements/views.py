@@ -511,15 +511,18 @@ class AgreementNewVersionView(PolicyObjectMixin, View):
         return redirect("agreements:version_edit", pk=version.pk)
 
 
-def _month(request: HttpRequest) -> date:
-    """The month asked for (``?month=2026-05``); the current month when none or a bad one is
-    given, with a message saying so."""
+def _month(request: HttpRequest, *, last_day: date | None = None) -> date:
+    """The month asked for (``?month=2026-05``); when none or a bad one is given (a bad one
+    with a message saying so), the current month, or the month of ``last_day`` when that was
+    before it (a placement that has ended opens on its last month, which has days)."""
     month, error = date_param(request.GET, "month", month=True)
     if error:
         messages.error(request, error)
     if month is None:
         today = timezone.localdate()
         month = date(today.year, today.month, 1)
+        if last_day is not None and last_day < month:
+            month = last_day.replace(day=1)
     return month
 
 
@@ -528,7 +531,7 @@ class PlacementStatementView(PolicyObjectMixin, View):
     policy_kwarg = "placement_pk"
 
     def get(self, request: HttpRequest, placement_pk: int) -> HttpResponse:
-        month = _month(request)
+        month = _month(request, last_day=self.object.actual_end)
         statement = selectors.placement_statement(
             placement=self.object, year=month.year, month=month.month
         )

@@ -595,6 +595,27 @@ def test_the_placement_statement_page(client_for, gbg_caseworker, placement, dra
     assert (event.action, event.object_id) == (AuditAction.VIEW, str(placement.pk))
 
 
+def test_an_ended_placements_statement_opens_on_its_last_month(
+    client_for, gbg_caseworker, placement, draft
+):
+    """Without a month asked for, the current month, unless the placement ended before it:
+    then its last month, which has days (it opened on an empty month, third exploratory
+    review). The clock says 15 May 2026."""
+    url = reverse("agreements:placement_statement", args=[placement.pk])
+    client = client_for(gbg_caseworker)
+    activate(placement, actual_start=date(2026, 1, 1), cost_per_day=Decimal("1000.00"))
+    assert client.get(url).context["month"] == date(2026, 5, 1)
+
+    activate(placement, actual_start=date(2026, 1, 1), actual_end=date(2026, 3, 20))
+    response = client.get(url)
+    assert response.context["month"] == date(2026, 3, 1)
+    assert response.context["statement"].days == 20
+    assert client.get(url, {"month": "2026-02"}).context["month"] == date(2026, 2, 1)
+
+    activate(placement, actual_start=date(2026, 1, 1), actual_end=date(2026, 5, 2))
+    assert client.get(url).context["month"] == date(2026, 5, 1)
+
+
 def test_the_pair_statement_page_makes_a_bounded_number_of_queries(
     client_for, gbg_caseworker, gbg_social, pair, goteborg, region, django_assert_max_num_queries
 ):
