@@ -83,7 +83,7 @@ class LogReviewFilterForm(forms.Form):
         except InvalidIdentityNumber:
             raise forms.ValidationError(
                 _(
-                    "Enter a personal identity number (for example 20150312-1234), a reserve "
+                    "Enter a personal identity number (for example 20150312-1236), a reserve "
                     "number (RES-2026-00001) or the child's id (a number)."
                 ),
                 code="child",

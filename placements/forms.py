@@ -19,9 +19,12 @@ from .models import Child, HealthExamination, Placement, PlacementFollowUp, Rela
 
 IDENTITY_MESSAGES = {
     "format": _(
-        "Enter the personal identity number with 10 or 12 digits, for example 20150312-1234."
+        "Enter the personal identity number with 10 or 12 digits, for example 20150312-1236."
     ),
-    "date": _("The personal identity number contains a date that does not exist."),
+    "date": _(
+        "The personal identity number does not contain a possible date of birth: the date "
+        "does not exist or lies in the future."
+    ),
     "checksum": _("The check digit is wrong. Check the personal identity number."),
 }
 
@@ -93,7 +96,18 @@ class ChildForm(ModelForm):
                 _("Enter the personal identity number, or tick that the child has none."),
             )
         if number:
-            cleaned["birth_date"] = birth_date_of(number)
+            typed, derived = cleaned.get("birth_date"), birth_date_of(number)
+            if typed is not None and typed != derived:
+                # Not replaced silently: one of the two was mistyped.
+                self.add_error(
+                    "birth_date",
+                    _(
+                        "The date of birth does not match the personal identity number "
+                        "(%(date)s). Leave it empty: it is read from the number."
+                    )
+                    % {"date": derived.isoformat()},
+                )
+            cleaned["birth_date"] = derived
         elif not cleaned.get("birth_date") and "birth_date" not in self.errors:
             # (a date outside the plausible range has its own message already)
             self.add_error("birth_date", _("Enter the date of birth."))

@@ -164,6 +164,45 @@ def test_wrong_number_gives_an_error_next_to_the_field_and_keeps_the_other_input
     assert audit.new() == []
 
 
+def test_a_date_of_birth_that_differs_from_the_number_is_an_error_not_replaced(
+    client_for, goteborg, gbg_caseworker
+):
+    """One of the two was mistyped: said next to the date, not replaced silently (third
+    exploratory review); the same date, or none, is accepted."""
+    client = client_for(gbg_caseworker)
+    url = reverse("placements:child_create")
+    response = client.post(
+        url, _child_form_data(goteborg, NUMBER, birth_date="2016-05-05"), HTTP_ACCEPT_LANGUAGE="sv"
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_date"] == [
+        "Födelsedatumet stämmer inte med personnumret (2015-03-12). Lämna det tomt: det läses "
+        "ur personnumret."
+    ]
+    assert not Child.objects.exists()
+
+    assert (
+        client.post(url, _child_form_data(goteborg, NUMBER, birth_date="2015-03-12")).status_code
+        == 302
+    )
+    assert Child.objects.get().birth_date == date(2015, 3, 12)
+
+
+def test_a_number_with_a_future_date_says_so(client_for, goteborg, gbg_caseworker):
+    future = date.today() + timedelta(days=400)
+    nine = f"{future:%y%m%d}238"
+    raw = f"{future:%Y%m%d}-238{luhn.calc_check_digit(nine)}"
+    response = client_for(gbg_caseworker).post(
+        reverse("placements:child_create"),
+        _child_form_data(goteborg, raw),
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.context["form"].errors["identity_number_input"] == [
+        "Personnumret innehåller inget möjligt födelsedatum: datumet finns inte eller ligger i "
+        "framtiden."
+    ]
+
+
 def test_an_already_registered_number_gives_an_error_next_to_the_field(
     client_for, goteborg, gbg_child, gbg_caseworker
 ):
