@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -75,6 +76,30 @@ def verify_token(user: Any, token: str) -> bool:
         device.verify_token(token)
         for device in TOTPDevice.objects.devices_for_user(user, confirmed=True)
     )
+
+
+def token_error(user: Any, token: str) -> str | None:
+    """None when the code is right; otherwise what to tell the user. django-otp holds back a
+    device for 1, 2, 4 … seconds after each wrong code: a right code typed within that time is
+    refused too, so the message then says to wait, not that the code is wrong (found by an
+    exploratory review)."""
+    token = token.strip().replace(" ", "")
+    held_until = []
+    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            held_until.append(data["locked_until"])
+            continue
+        if device.verify_token(token):
+            return None
+    if held_until:
+        seconds = max(1, math.ceil((min(held_until) - timezone.now()).total_seconds()))
+        return ngettext(
+            "Too many wrong codes: wait %(seconds)s second, then enter the code the app shows.",
+            "Too many wrong codes: wait %(seconds)s seconds, then enter the code the app shows.",
+            seconds,
+        ) % {"seconds": seconds}
+    return _("The one-time code is not valid. Try the next code.")
 
 
 class SignForm(forms.Form):
@@ -223,8 +248,9 @@ class SignView(ServiceFormMixin, PolicyObjectMixin, FormView):
         confirmed = step_up_at(self.request)
         token = form.cleaned_data["token"]
         if token:
-            if not verify_token(self.request.user, token):
-                form.add_error("token", _("The one-time code is not valid. Try the next code."))
+            error = token_error(self.request.user, token)
+            if error:
+                form.add_error("token", error)
                 return self.form_invalid(form)
             confirmed = timezone.now()
             self.request.session[SESSION_STEP_UP] = confirmed.isoformat()
@@ -367,8 +393,9 @@ class StepUpView(ServiceFormMixin, FormView):
         return StepUpForm
 
     def perform(self, form: forms.Form) -> Any:
-        if not verify_token(self.request.user, form.cleaned_data["token"]):
-            form.add_error("token", _("The one-time code is not valid. Try the next code."))
+        error = token_error(self.request.user, form.cleaned_data["token"])
+        if error:
+            form.add_error("token", error)
             return self.form_invalid(form)
         self.request.session[SESSION_STEP_UP] = timezone.now().isoformat()
         messages.success(self.request, self.get_success_message())

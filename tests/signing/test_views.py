@@ -118,6 +118,27 @@ def test_the_step_up_refuses_a_wrong_code(db, frozen, client_for, municipal_sign
     assert SESSION_STEP_UP not in client.session
 
 
+def test_a_right_code_right_after_a_wrong_one_says_to_wait_then_succeeds(
+    db, frozen, client_for, municipal_signatory
+):
+    """django-otp holds the device back a second after a wrong code: the right code typed at
+    once is refused with "wait", not called wrong (third exploratory review)."""
+    client = client_for(municipal_signatory)
+    url = reverse("agreements:step_up")
+    client.post(url, {"token": "000000"})
+
+    held = client.post(url, {"token": token_for(MUNICIPAL_TOTP_KEY)}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert held.status_code == 200
+    assert held.context["form"].errors["token"] == [
+        "För många felaktiga koder: vänta 1 sekund och ange sedan koden som appen visar."
+    ]
+    assert SESSION_STEP_UP not in client.session
+
+    frozen.shift(timedelta(seconds=1))
+    assert client.post(url, {"token": token_for(MUNICIPAL_TOTP_KEY)}).status_code == 302
+    assert SESSION_STEP_UP in client.session
+
+
 def test_the_step_up_never_redirects_outside_the_site(db, frozen, client_for, municipal_signatory):
     outside = client_for(municipal_signatory).post(
         reverse("agreements:step_up") + "?next=https://evil.example/",
