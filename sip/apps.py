@@ -30,9 +30,10 @@ def _invitations_panel(request: Any) -> dict[str, Any]:
     invitations waiting for an answer from the person's units, the oldest first (one query,
     two when there are more than five)."""
     from core.policy import actor_for, visible
+    from placements.policy import CASE_ROLES
 
     from .models import Invitation
-    from .policy import CASE_ROLES, RESPOND
+    from .policy import RESPOND
 
     units = actor_for(request.user).unit_ids(*CASE_ROLES)
     if not units:
