@@ -961,6 +961,16 @@ def sip_panel(
             panel.reasons.append(
                 _("Consent still missing from: %(who)s.") % {"who": ", ".join(who)}
             )
+        minor = age_on(sip.child.birth_date, on=today) < sip_rules.ADULT_AGE
+        if minor and not any(
+            p.kind == RelatedPerson.Kind.GUARDIAN for p in sip.child.related_persons.all()
+        ):
+            panel.reasons.append(
+                _(
+                    "No guardian of the child is registered. A minor's guardians consent: "
+                    "register them (or a specially appointed guardian) on the child's page first."
+                )
+            )
     if step.action is None:
         return panel  # waiting for the meeting's day: nothing to offer
     if may_change:

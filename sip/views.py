@@ -23,6 +23,8 @@ from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from domain import meetings as meeting_rules
+from domain import sip as sip_rules
+from domain.identity import age_on
 from organisations.models import Unit
 from placements.models import Child, Placement, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
@@ -208,8 +210,24 @@ class ConsentCreateView(PolicyObjectMixin, View):
             initial={"given_on": timezone.localdate()},
         )
 
+    def _render(self, request: HttpRequest, form: forms.ConsentForm) -> HttpResponse:
+        child = self.object.child
+        guardians = form.fields["guardian"].queryset  # type: ignore[attr-defined]
+        return render(
+            request,
+            "sip/consent_form.html",
+            {
+                "form": form,
+                "sip": self.object,
+                # R-SIP-2: a minor's guardians consent; none registered is said, with where.
+                "minor_without_guardians": age_on(child.birth_date, on=timezone.localdate())
+                < sip_rules.ADULT_AGE
+                and not guardians.exists(),
+            },
+        )
+
     def get(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
-        return render(request, "sip/consent_form.html", {"form": self._form(), "sip": self.object})
+        return self._render(request, self._form())
 
     def post(self, request: HttpRequest, sip_pk: int) -> HttpResponse:
         form = self._form(request.POST)
@@ -230,7 +248,7 @@ class ConsentCreateView(PolicyObjectMixin, View):
         )
         if outcome.ok:
             return redirect("sip:sip_detail", pk=self.object.pk)
-        return render(request, "sip/consent_form.html", {"form": form, "sip": self.object})
+        return self._render(request, form)
 
 
 class ConsentRevokeView(PolicyObjectMixin, View):
