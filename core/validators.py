@@ -9,6 +9,7 @@ far from ``date.max``. The form fields in ``core.forms`` and the model fields us
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,3 +39,10 @@ def validate_plausible_date(value: date) -> None:
             code="date_range",
             params={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
         )
+
+
+def validate_not_negative(value: Decimal) -> None:
+    """An amount of money is nought or more (Django's MinValueValidator would say "greater
+    than or equal to 0.00", with a decimal point in a Swedish sentence)."""
+    if value is not None and value < 0:
+        raise ValidationError(_("The amount cannot be negative."), code="min_value")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_plausible_date
+from core.validators import validate_not_negative, validate_plausible_date
 from domain import placements as rules
 from domain.identity import format_identity_number, mask_identity_number
 from organisations.models import Principal, Unit
@@ -262,7 +260,7 @@ class Placement(models.Model):
         _("cost per day (SEK)"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.00"))],
+        validators=[validate_not_negative],
     )
     # R-PLAC-1
     goal = models.TextField(_("goal of the placement"), blank=True)

@@ -775,6 +775,19 @@ def test_a_second_move_from_the_same_placement_is_refused_with_a_message(
     assert not Placement.objects.filter(provider_name="B").exists()
 
 
+def test_a_negative_cost_per_day_is_refused_in_a_swedish_sentence(
+    client_for, gbg_child, gbg_social, gbg_caseworker
+):
+    """Not "större än eller lika med 0.00" with a decimal point (third exploratory review)."""
+    response = client_for(gbg_caseworker).post(
+        reverse("placements:placement_create", args=[gbg_child.pk]),
+        _move_data(gbg_social, gbg_caseworker) | {"cost_per_day": "-1,50"},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.context["form"].errors["cost_per_day"] == ["Beloppet kan inte vara negativt."]
+    assert 'value="-1,50"' in response.content.decode()
+
+
 def test_a_move_from_another_childs_placement_is_a_404_and_links_nothing(
     client_for, gbg_placement, gbg_social, gbg_caseworker, goteborg
 ):
