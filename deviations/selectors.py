@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core.policy import actor_for, visible
+from core.querysets import head_and_count
 from domain import deviations as rules
 from domain.levels import Level
 from organisations.models import SubRegion
@@ -76,10 +77,9 @@ def awaiting_my_units(user: Any, *, today: date, limit: int = 5) -> tuple[list[T
         .select_related("reporting_principal")
         .order_by("answer_due_on", "pk")
     )
-    rows = list(found[: limit + 1])
-    count = len(rows) if len(rows) <= limit else found.count()
+    rows, count = head_and_count(found, limit)
     items = []
-    for deviation in rows[:limit]:
+    for deviation in rows:
         step = rules.next_step(
             status=rules.Status(deviation.status),
             level=Level.LOCAL,

@@ -30,6 +30,7 @@ def _invitations_panel(request: Any) -> dict[str, Any]:
     invitations waiting for an answer from the person's units, the oldest first (one query,
     two when there are more than five)."""
     from core.policy import actor_for, visible
+    from core.querysets import head_and_count
     from placements.policy import CASE_ROLES
 
     from .models import Invitation
@@ -44,6 +45,5 @@ def _invitations_panel(request: Any) -> dict[str, Any]:
         .select_related("unit", "sip__child", "sip__initiating_unit__principal")
         .order_by("invited_on", "pk")
     )
-    rows = list(pending[:6])
-    count = len(rows) if len(rows) <= 5 else pending.count()
-    return {"invitations_to_answer": rows[:5], "invitations_to_answer_count": count}
+    rows, count = head_and_count(pending, 5)
+    return {"invitations_to_answer": rows, "invitations_to_answer_count": count}
