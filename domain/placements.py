@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from .errors import RuleViolation, Violations
 from .i18n import gettext_noop as _
@@ -146,6 +148,20 @@ class RecordedDates:
     care_contact_appointed_on: date | None = None  # R-PLAC-5
     care_contact_named: bool = False  # a name or a unit of the care contact is given
     power_of_attorney_issued_on: date | None = None  # R-PLAC-6
+
+    @classmethod
+    def from_fields(cls, get: Callable[[str], Any]) -> RecordedDates:
+        """From a placement's fields by name (``getattr`` on a placement, ``dict.get`` on a
+        form's cleaned data)."""
+        name, unit = get("care_contact_name"), get("care_contact_unit")
+        return cls(
+            report_received_on=get("investigation_report_on"),
+            investigation_decided_on=get("investigation_decided_on"),
+            investigation_completed_on=get("investigation_completed_on"),
+            care_contact_appointed_on=get("care_contact_appointed_on"),
+            care_contact_named=bool((name or "").strip() or unit),
+            power_of_attorney_issued_on=get("power_of_attorney_issued_on"),
+        )
 
 
 # (field, rule) of each recorded date, in the form's order; the form names one field otherwise.

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import TEXT_MAX_LENGTH, AmountField, DateField, ModelForm
+from core.forms import TEXT_MAX_LENGTH, AmountField, DateField, ModelForm, ask_rule
+from domain import placements as rules
 from domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
 from organisations.models import Principal, Unit
 
@@ -267,6 +268,16 @@ class PlacementForm(ModelForm):
                 "investigation_completed_on",
                 _("The investigation cannot be completed before the decision to open it."),
             )
+        # The domain's date rules on the first submission too, beside the form's own (issue
+        # 12; found again by an exploratory review); the service asks them when it saves.
+        today = timezone.localdate()
+        ask_rule(self, rules.check_moved_in, actual_start=cleaned.get("actual_start"), today=today)
+        ask_rule(
+            self,
+            rules.check_recorded_dates,
+            rules.RecordedDates.from_fields(cleaned.get),
+            today=today,
+        )
         return cleaned
 
 

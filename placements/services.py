@@ -180,16 +180,7 @@ def _check_dates(placement: Placement) -> None:
 
 
 def _recorded_dates(placement: Placement) -> rules.RecordedDates:
-    return rules.RecordedDates(
-        report_received_on=placement.investigation_report_on,
-        investigation_decided_on=placement.investigation_decided_on,
-        investigation_completed_on=placement.investigation_completed_on,
-        care_contact_appointed_on=placement.care_contact_appointed_on,
-        care_contact_named=bool(
-            placement.care_contact_name.strip() or placement.care_contact_unit_id
-        ),
-        power_of_attorney_issued_on=placement.power_of_attorney_issued_on,
-    )
+    return rules.RecordedDates.from_fields(lambda name: getattr(placement, name))
 
 
 @transaction.atomic

@@ -775,6 +775,24 @@ def test_a_second_move_from_the_same_placement_is_refused_with_a_message(
     assert not Placement.objects.filter(provider_name="B").exists()
 
 
+def test_a_future_date_is_refused_beside_the_forms_own_errors_in_one_submission(
+    client_for, gbg_child, gbg_social, gbg_caseworker
+):
+    """Issue 12: the domain's date rule comes with the form's own error on the first
+    submission, not on the next (third exploratory review)."""
+    from django.utils import timezone
+
+    future = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = client_for(gbg_caseworker).post(
+        reverse("placements:placement_create", args=[gbg_child.pk]),
+        _move_data(gbg_social, gbg_caseworker)
+        | {"cost_per_day": "-1", "investigation_report_on": future},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    errors = response.context["form"].errors
+    assert {"cost_per_day", "investigation_report_on"} <= set(errors)
+
+
 def test_a_negative_cost_per_day_is_refused_in_a_swedish_sentence(
     client_for, gbg_child, gbg_social, gbg_caseworker
 ):
