@@ -164,7 +164,8 @@ class RecordedDates:
         )
 
 
-# (field, rule) of each recorded date, in the form's order; the form names one field otherwise.
+# (date, rule) of each recorded date, in the form's order; the form's field where its name
+# differs (``_FORM_FIELDS``).
 _RECORDED = (
     ("power_of_attorney_issued_on", "R-PLAC-6"),
     ("care_contact_appointed_on", "R-PLAC-5"),

@@ -180,7 +180,9 @@ def _check_dates(placement: Placement) -> None:
 
 
 def _recorded_dates(placement: Placement) -> rules.RecordedDates:
-    return rules.RecordedDates.from_fields(lambda name: getattr(placement, name))
+    # The care contact's unit by its id: no query for the unit itself.
+    ids = {"care_contact_unit": "care_contact_unit_id"}
+    return rules.RecordedDates.from_fields(lambda name: getattr(placement, ids.get(name, name)))
 
 
 @transaction.atomic
