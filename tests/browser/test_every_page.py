@@ -192,9 +192,12 @@ OBJECTS_BY_PK: dict[str, Callable[[], list[int]]] = {
     "sip:meeting_held": lambda: _first(SipMeeting.objects.filter(started_at__isnull=True)),
     "agreements:agreement_detail": lambda: _first(Agreement.objects.order_by("pk")),
     "agreements:agreement_new_version": lambda: _first(Agreement.objects.order_by("pk")),
-    # R-DISP-1: the demo's dispute; opening one on an agreement without one.
+    # R-DISP-1: the demo's dispute; opening one on an agreement without one whose placement has
+    # started (before the start the page sends the party back with the reason).
     "agreements:dispute_open": lambda: _first(
-        Agreement.objects.filter(disputes__isnull=True).order_by("pk")
+        Agreement.objects.filter(
+            disputes__isnull=True, placement__actual_start__isnull=False
+        ).order_by("pk")
     ),
     "agreements:dispute_detail": lambda: _first(Dispute.objects.order_by("pk")),
     "agreements:dispute_escalate": lambda: _first(Dispute.objects.order_by("pk")),
@@ -595,6 +598,12 @@ def _states_the_demo_lacks() -> None:
         dispute=dispute,
         how=Escalation.BY_BODY,
     )
+
+    # R-DISP-1: a dispute is opened once the placement has started; the demo's agreement
+    # without one is for a planned placement, moved in ten days ago here (set directly).
+    Placement.objects.filter(
+        agreement__isnull=False, agreement__disputes__isnull=True, actual_start__isnull=True
+    ).update(status=PlacementStatus.ACTIVE, actual_start=today - timedelta(days=10))
 
 
 def _new_context(browser: Any) -> Any:
