@@ -67,9 +67,10 @@ def awaiting_my_units(user: Any, *, today: date, limit: int = 5) -> tuple[list[T
     actor = actor_for(user)
     if not actor.grants:
         return [], 0
+    # The receiver part of the policy's scope (``_receiver_q`` is inside ``deviation_q`` for
+    # a person with grants): the scope's other branches are not asked again (issue 13).
     found = (
-        visible(user, Deviation)
-        .filter(
+        Deviation.objects.filter(
             _receiver_q(actor),
             level=Level.LOCAL.value,
             status__in=[s.value for s in rules.AWAITING_RECEIVER],

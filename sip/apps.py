@@ -37,8 +37,13 @@ def _invitations_panel(request: Any) -> dict[str, Any]:
     from .policy import RESPOND
 
     units = actor_for(request.user).unit_ids(*CASE_ROLES)
-    if not units:
-        return {"invitations_to_answer": [], "invitations_to_answer_count": 0}
+    none: dict[str, Any] = {"invitations_to_answer": [], "invitations_to_answer_count": 0}
+    # Most people's units have no unanswered invitation: one index lookup says so before the
+    # policy's query is built and planned (issue 13: the start page at national scale).
+    if not units or not Invitation.objects.filter(
+        unit_id__in=units, response=Invitation.Response.PENDING
+    ).exists():
+        return none
     pending = (
         visible(request.user, Invitation, RESPOND)
         .filter(unit_id__in=units, response=Invitation.Response.PENDING)

@@ -103,3 +103,37 @@ def test_the_start_page_asks_one_query_for_it(w, client_for, django_assert_max_n
     with django_assert_max_num_queries(14) as captured:
         client.get(START)
     assert sum("deviations_deviation" in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_every_deviation_listed_is_within_the_persons_scope(w, client_for):
+    """The panel asks the receiver part of the policy only (issue 13): whatever it lists is
+    inside ``visible`` for that person, for every kind of person."""
+    from core.policy import visible
+    from deviations.models import Deviation
+    from deviations.selectors import awaiting_my_units
+
+    report(w)
+    report(
+        w,
+        user=w.clinician,
+        unit=w.bup,
+        receiving_unit_id=None,
+        receiving_principal_id=w.goteborg.pk,
+    )
+    report(w, user=w.mdl_caseworker, unit=w.mdl_social, receiving_unit_id=w.primary_care.pk)
+    from datetime import date
+
+    for user in (
+        w.caseworker,
+        w.manager,
+        w.teacher,
+        w.clinician,
+        w.gp,
+        w.region_manager,
+        w.mdl_caseworker,
+        w.gr_member,
+        w.admin,
+    ):
+        items, _count = awaiting_my_units(user, today=date(2026, 3, 2))
+        scope = set(visible(user, Deviation).values_list("pk", flat=True))
+        assert {i.deviation.pk for i in items} <= scope

@@ -41,7 +41,7 @@ def test_no_one_else_sees_it(sip, bup_invitation, gbg_caseworker, mdl_caseworker
         assert _section(client_for(user).get(START).content.decode()) == ""
 
 
-def test_the_start_page_asks_one_query_for_it(
+def test_the_start_page_reads_the_invitations_once(
     sip, bup_invitation, bup_clinician, client_for, django_assert_max_num_queries
 ):
     client = client_for(bup_clinician)
