@@ -40,9 +40,12 @@ def _invitations_panel(request: Any) -> dict[str, Any]:
     none: dict[str, Any] = {"invitations_to_answer": [], "invitations_to_answer_count": 0}
     # Most people's units have no unanswered invitation: one index lookup says so before the
     # policy's query is built and planned (issue 13: the start page at national scale).
-    if not units or not Invitation.objects.filter(
-        unit_id__in=units, response=Invitation.Response.PENDING
-    ).exists():
+    if (
+        not units
+        or not Invitation.objects.filter(
+            unit_id__in=units, response=Invitation.Response.PENDING
+        ).exists()
+    ):
         return none
     pending = (
         visible(request.user, Invitation, RESPOND)
