@@ -417,9 +417,10 @@ class AgreementDetailView(PolicyObjectMixin, View):
             )
         )
         is_party = bool(party_principal_ids(request.user, agreement))
+        has_open_dispute = any(d.status == "open" for d in disputes)
         # R-DISP-1: a party may open a dispute unless the domain says why not (shown instead).
         dispute_refused = dispute_rules.opening_refused(
-            has_open_dispute=any(d.status == "open" for d in disputes),
+            has_open_dispute=has_open_dispute,
             placement_started=agreement.placement.actual_start is not None,
         )
         context = {
@@ -428,7 +429,7 @@ class AgreementDetailView(PolicyObjectMixin, View):
             "can_open_dispute": is_party and dispute_refused is None,
             # The open dispute is listed above; only the other reason needs saying.
             "dispute_refused": _(dispute_refused)
-            if is_party and dispute_refused and not any(d.status == "open" for d in disputes)
+            if is_party and dispute_refused and not has_open_dispute
             else "",
             "placement": agreement.placement,
             "show_details": child_details_visible(request.user, agreement.placement.child),

@@ -44,7 +44,7 @@ from placements.models import HealthExamination, Placement, RelatedPerson
 from placements.policy import child_details_visible, initiating_unit_ids, visible_children
 from placements.selectors import placement_name
 from sip.models import Consent, Sip, SipMeeting
-from sip.services import consent_missing_from
+from sip.services import consent_missing_from, guardians_to_register
 
 from .models import KIND_LABELS, Deadline
 
@@ -961,10 +961,7 @@ def sip_panel(
             panel.reasons.append(
                 _("Consent still missing from: %(who)s.") % {"who": ", ".join(who)}
             )
-        minor = age_on(sip.child.birth_date, on=today) < sip_rules.ADULT_AGE
-        if minor and not any(
-            p.kind == RelatedPerson.Kind.GUARDIAN for p in sip.child.related_persons.all()
-        ):
+        if guardians_to_register(sip.child, on=today):
             panel.reasons.append(
                 _(
                     "No guardian of the child is registered. A minor's guardians consent: "

@@ -58,6 +58,13 @@ def required_consenters(*, guardian_ids: Iterable[int], is_minor: bool) -> set[i
     return {YOUNG_PERSON}
 
 
+def guardians_to_register(*, guardian_ids: Iterable[int], is_minor: bool) -> bool:
+    """R-SIP-2: a minor's guardians consent, and none is registered: the pages say to register
+    them (``required_consenters`` meanwhile falls back to the young person, a question left to
+    the team)."""
+    return is_minor and not set(guardian_ids)
+
+
 def missing_consenters(
     consents: Iterable[ConsentFact], *, guardian_ids: Iterable[int], is_minor: bool, on: date
 ) -> set[int | str]:

@@ -63,6 +63,18 @@ def sip_consent_valid(sip: Sip, *, on: date) -> bool:
     )
 
 
+def guardians_to_register(child: Child, *, on: date) -> bool:
+    """R-SIP-2: the child is a minor without a registered guardian
+    (``domain.sip.guardians_to_register``); reads the child's related persons (prefetched or
+    one query)."""
+    return rules.guardians_to_register(
+        guardian_ids=[
+            p.pk for p in child.related_persons.all() if p.kind == RelatedPerson.Kind.GUARDIAN
+        ],
+        is_minor=age_on(child.birth_date, on=on) < rules.ADULT_AGE,
+    )
+
+
 def consent_missing_from(sip: Sip, *, on: date) -> list[RelatedPerson | None]:
     """R-SIP-2: who has yet to consent for the SIP to go on (domain.sip.missing_consenters):
     the child's guardians in question, and None for the young person."""

@@ -23,8 +23,6 @@ from core.policy import CHANGE, VIEW, actor_for, deny, get_or_404, visible
 from core.viewmixins import PolicyObjectMixin
 from domain import deadlines
 from domain import meetings as meeting_rules
-from domain import sip as sip_rules
-from domain.identity import age_on
 from organisations.models import Unit
 from placements.models import Child, Placement, RelatedPerson
 from placements.policy import CASE_ROLES, child_details_visible
@@ -211,8 +209,6 @@ class ConsentCreateView(PolicyObjectMixin, View):
         )
 
     def _render(self, request: HttpRequest, form: forms.ConsentForm) -> HttpResponse:
-        child = self.object.child
-        guardians = form.fields["guardian"].queryset  # type: ignore[attr-defined]
         return render(
             request,
             "sip/consent_form.html",
@@ -220,9 +216,9 @@ class ConsentCreateView(PolicyObjectMixin, View):
                 "form": form,
                 "sip": self.object,
                 # R-SIP-2: a minor's guardians consent; none registered is said, with where.
-                "minor_without_guardians": age_on(child.birth_date, on=timezone.localdate())
-                < sip_rules.ADULT_AGE
-                and not guardians.exists(),
+                "minor_without_guardians": services.guardians_to_register(
+                    self.object.child, on=timezone.localdate()
+                ),
             },
         )
 

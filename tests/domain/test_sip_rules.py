@@ -527,3 +527,11 @@ def test_a_meeting_ends_after_it_starts(rule):
         with pytest.raises(RuleViolation) as caught:
             meetings.check_ends_after_start(started_at=start, ended_at=ended_at, rule=rule)
         assert (caught.value.rule, caught.value.field) == (rule, "ended_at")
+
+
+def test_r_sip_2_a_minor_without_a_registered_guardian_has_guardians_to_register():
+    from domain.sip import guardians_to_register
+
+    assert guardians_to_register(guardian_ids=[], is_minor=True)
+    assert not guardians_to_register(guardian_ids=[MOTHER], is_minor=True)
+    assert not guardians_to_register(guardian_ids=[], is_minor=False)
