@@ -11,6 +11,7 @@ from deviations import services
 from domain import deviations as rules
 from domain.levels import Level
 from tests.deviations.conftest import report
+from tests.html import section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,7 @@ START = reverse("start")
 
 
 def _section(html: str) -> str:
-    if 'id="deviations-heading"' not in html:
-        return ""
-    return html.split('id="deviations-heading"', 1)[1].split("</section>", 1)[0]
+    return section_of(html, "deviations-heading")
 
 
 def test_the_receiving_unit_sees_what_to_do_and_by_when(w, client_for, time_machine):

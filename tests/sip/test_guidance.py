@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from sip import services
+from tests.html import section_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,7 @@ START = reverse("start")
 
 
 def _section(html: str) -> str:
-    if 'id="invitations-heading"' not in html:
-        return ""
-    return html.split('id="invitations-heading"', 1)[1].split("</section>", 1)[0]
+    return section_of(html, "invitations-heading")
 
 
 def test_the_invited_unit_sees_the_invitation_until_it_has_answered(
